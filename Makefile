@@ -1,0 +1,64 @@
+# Stackwork: `make run` serves the demo, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DEMO_PASSWORD ?= stackwork-demo
+
+.PHONY: help setup run test bench lint messages clean
+
+help:
+	@echo "make run    set up .venv, migrate the SQLite database, load the demo, serve http://127.0.0.1:$(PORT)"
+	@echo "make test   set up .venv and run the whole test suite"
+	@echo "make bench  run the benchmarks"
+
+# A Python >= 3.12: $(PYTHON) if given, else pyenv's (.python-version), else python3.13/3.12/python3.
+$(VENV)/.installed: pyproject.toml
+	@set -e; \
+	for candidate in "$(PYTHON)" "$$(pyenv which python 2>/dev/null)" python3.13 python3.12 python3; do \
+	  [ -n "$$candidate" ] || continue; \
+	  command -v "$$candidate" >/dev/null 2>&1 || continue; \
+	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then found="$$candidate"; break; fi; \
+	done; \
+	if [ -z "$$found" ]; then \
+	  echo "ERROR: no Python 3.12 or newer found. Install one (e.g. 'pyenv install 3.13') or run 'make PYTHON=/path/to/python3.13 ...'." >&2; \
+	  exit 1; \
+	fi; \
+	echo "==> Using $$("$$found" --version) at $$(command -v "$$found")"; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	  echo "==> Creating $(VENV)"; rm -rf $(VENV); "$$found" -m venv $(VENV); \
+	fi; \
+	echo "==> Installing Stackwork and its test tools into $(VENV)"; \
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip; \
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'; \
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	@echo "==> Migrating the database"
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	@echo "==> Loading the demo data (once)"
+	DEBUG=1 $(PY) manage.py load_demo
+	@echo "==> Demo accounts: ambtenaar, bestuurder, bestuurder2..bestuurder5, coordinator; password: $(DEMO_PASSWORD)"
+	@echo "==> Serving http://127.0.0.1:$(PORT)/  (Ctrl+C stops)"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	@echo "==> Running the test suite on $${DATABASE_URL:-SQLite}"
+	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	@echo "==> Running the benchmarks"
+	$(PY) -m bench $(BENCH_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+messages: setup
+	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --ignore='.venv/*' --ignore='staticfiles/*' --ignore='tests/*'
+	DEBUG=1 $(PY) manage.py compilemessages --ignore='.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

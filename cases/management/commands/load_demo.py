@@ -1,0 +1,218 @@
+"""Load the illustrative demo data and the demo accounts, once.
+
+Running it again changes nothing: every record is looked up by its natural key
+(organisation name, case title, direction code, session title, username) and
+only created when missing; existing records, also ones edited since, are left
+as they are.
+"""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from cases.models import (
+    AgendaItem,
+    BoardSession,
+    Case,
+    Choice,
+    Direction,
+    Layer,
+    LayerMeaning,
+    Organisation,
+    Outcome,
+    RoleAnalysis,
+    User,
+    Vote,
+)
+from cases.permissions import CIVIL_SERVANT, COORDINATOR, EXECUTIVE
+
+DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+HOME_ORGANISATION = "Provincie Utrecht"
+
+# username, role, display name (a role, never a real person's name)
+DEMO_ACCOUNTS = [
+    ("ambtenaar", CIVIL_SERVANT, "Adviseur Ruimte (voorbeeld)"),
+    ("bestuurder", EXECUTIVE, "Gedeputeerde Mobiliteit (voorbeeld)"),
+    ("bestuurder2", EXECUTIVE, "Gedeputeerde Ruimte (voorbeeld)"),
+    ("bestuurder3", EXECUTIVE, "Gedeputeerde Natuur (voorbeeld)"),
+    ("bestuurder4", EXECUTIVE, "Gedeputeerde Economie (voorbeeld)"),
+    ("bestuurder5", EXECUTIVE, "Directeur Digitalisering (voorbeeld)"),
+    ("coordinator", COORDINATOR, "Coördinator digitale stack (voorbeeld)"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data and demo accounts (only with DEBUG on, or with --force)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="load even though DEBUG is off (never on a production server)",
+        )
+
+    def handle(self, *args, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo data and demo accounts with DEBUG off: this looks like "
+                "production. Use --force if this is really a demo server."
+            )
+        data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+        self.created = 0
+        with transaction.atomic():
+            orgs = self._organisations(data["organisations"])
+            users = self._accounts(orgs)
+            layers = {layer.code: layer for layer in Layer.objects.all()}
+            cases, choices = self._cases(data["cases"], orgs, layers)
+            directions = self._directions(data["directions"], layers, cases, choices)
+            self._sessions(data["sessions"], directions, users)
+        if self.created:
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo data loaded: {self.created} records created.")
+            )
+            self.stdout.write(
+                "Demo accounts: "
+                + ", ".join(name for name, _, _ in DEMO_ACCOUNTS)
+                + f" (password: {settings.DEMO_PASSWORD})"
+            )
+        else:
+            self.stdout.write("Demo data already present; nothing changed.")
+
+    def _get_or_create(self, model, defaults=None, **lookup):
+        obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
+        self.created += created
+        return obj, created
+
+    def _organisations(self, rows) -> dict[str, Organisation]:
+        orgs = {}
+        for row in rows:
+            orgs[row["name"]], _ = self._get_or_create(
+                Organisation, name=row["name"], defaults={"kind": row["kind"]}
+            )
+        return orgs
+
+    def _accounts(self, orgs) -> dict[str, User]:
+        home = orgs[HOME_ORGANISATION]
+        users = {}
+        for username, role, display_name in DEMO_ACCOUNTS:
+            user, created = self._get_or_create(
+                User,
+                username=username,
+                defaults={
+                    "first_name": display_name,
+                    "organisation": home,
+                    "is_staff": role == COORDINATOR,
+                },
+            )
+            if created:
+                user.set_password(settings.DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+                user.groups.add(Group.objects.get(name=role))
+            users[username] = user
+        return users
+
+    def _cases(self, rows, orgs, layers):
+        cases, choices = {}, {}
+        for row in rows:
+            case, created = self._get_or_create(
+                Case,
+                organisation=orgs[row["organisation"]],
+                title=row["title"],
+                defaults={
+                    key: row[key]
+                    for key in (
+                        "department",
+                        "policy_domain",
+                        "kind",
+                        "summary",
+                        "goal",
+                        "status",
+                        "contact",
+                        "is_illustrative",
+                    )
+                },
+            )
+            cases[case.title] = case
+            if created:
+                for item in row["choices"]:
+                    fields = {k: v for k, v in item.items() if k not in ("layer", "supplier")}
+                    Choice.objects.create(
+                        case=case,
+                        layer=layers[item["layer"]],
+                        supplier=orgs[item["supplier"]] if item.get("supplier") else None,
+                        **{**fields, "decided_on": fields.get("decided_on") or None},
+                    )
+                    self.created += 1
+                for item in row["role_analyses"]:
+                    analysis = RoleAnalysis.objects.create(
+                        case=case,
+                        **{k: v for k, v in item.items() if k != "partners"},
+                    )
+                    analysis.partners.set([orgs[name] for name in item["partners"]])
+                    self.created += 1
+            for choice in case.choices.all():
+                choices[(case.title, choice.title)] = choice
+        return cases, choices
+
+    def _directions(self, rows, layers, cases, choices):
+        directions = {}
+        for row in rows:
+            direction, created = self._get_or_create(
+                Direction,
+                code=row["code"],
+                defaults={k: row[k] for k in ("title", "summary", "explanation", "status")},
+            )
+            directions[direction.code] = direction
+            if created:
+                for code, text in row["meanings"].items():
+                    LayerMeaning.objects.create(direction=direction, layer=layers[code], text=text)
+                direction.evidence_cases.set([cases[title] for title in row["evidence_cases"]])
+                direction.evidence_choices.set(
+                    [choices[(case, choice)] for case, choice in row["evidence_choices"]]
+                )
+        return directions
+
+    def _sessions(self, rows, directions, users):
+        for row in rows:
+            session, created = self._get_or_create(
+                BoardSession,
+                title=row["title"],
+                defaults={
+                    "date": row["date"],
+                    "description": row["description"],
+                    "state": BoardSession.State.OPEN,
+                    "created_by": users["coordinator"],
+                },
+            )
+            if not created:
+                continue
+            for position, code in enumerate(row["agenda"], start=1):
+                AgendaItem.objects.create(
+                    session=session, direction=directions[code], position=position
+                )
+            for vote in row["votes"]:
+                Vote.objects.create(
+                    session=session,
+                    direction=directions[vote["direction"]],
+                    executive=users[vote["executive"]],
+                    position=vote["position"],
+                    points=vote["points"],
+                    reason=vote.get("reason", ""),
+                )
+                self.created += 1
+            if row["state"] == BoardSession.State.CLOSED:
+                session.close(by=users["coordinator"])
+            for outcome in row["outcomes"]:
+                Outcome.objects.create(
+                    session=session,
+                    direction=directions[outcome["direction"]],
+                    decision=outcome["decision"],
+                    statement=outcome["statement"],
+                    review_date=outcome.get("review_date"),
+                    recorded_by=users["coordinator"],
+                )
+                self.created += 1

@@ -1,0 +1,765 @@
+"""The domain of the digital stack: cases and their choices per layer, role
+analyses, development directions, board sessions, votes and outcomes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .permissions import (
+    BoardSessionQuerySet,
+    CasePartQuerySet,
+    CaseQuerySet,
+    DirectionQuerySet,
+    OutcomeQuerySet,
+    VoteQuerySet,
+)
+
+MAX_POINTS_PER_SESSION = 10
+
+
+class InvalidTransition(ValidationError):
+    """A status change that the life cycle does not allow."""
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Provincie")
+        MUNICIPALITY = "municipality", _("Gemeente")
+        WATER_BOARD = "water_board", _("Waterschap")
+        NATIONAL_AGENCY = "national_agency", _("Rijksorganisatie")
+        GOVERNMENT_COLLABORATION = "government_collaboration", _("Samenwerkingsverband")
+        KNOWLEDGE_INSTITUTION = "knowledge_institution", _("Kennisinstelling")
+        MARKET_PARTY = "market_party", _("Marktpartij")
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    kind = models.CharField(_("soort"), max_length=32, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Layer(models.Model):
+    """One of the four layers of the digital stack, created by a migration."""
+
+    class Code(models.TextChoices):
+        INFRASTRUCTURE = "infrastructure", _("Harde infrastructuur")
+        DATA = "data", _("Datacollectie")
+        ALGORITHMS = "algorithms", _("Algoritmes en modellen")
+        PLATFORMS = "platforms", _("Platforms en diensten")
+
+    code = models.CharField(_("code"), max_length=20, choices=Code.choices, unique=True)
+    name = models.CharField(_("naam"), max_length=100)
+    description = models.TextField(_("beschrijving"), blank=True)
+    position = models.PositiveSmallIntegerField(_("volgorde"), unique=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("laag")
+        verbose_name_plural = _("lagen")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The editable Dutch name; in another language the translated label."""
+        if translation.get_language() == settings.LANGUAGE_CODE:
+            return self.name
+        return self.get_code_display()
+
+    @property
+    def display_description(self) -> str:
+        if translation.get_language() == settings.LANGUAGE_CODE:
+            return self.description
+        return str(LAYER_DESCRIPTIONS.get(self.code, self.description))
+
+
+# The standard descriptions, translatable; the Dutch ones are also in the database.
+LAYER_DESCRIPTIONS = {
+    "infrastructure": _(
+        "Sensoren, netwerken, hosting en rekenkracht: de fysieke en technische basis "
+        "waarop een toepassing draait."
+    ),
+    "data": _(
+        "Bronnen, inwinning, opslag, kwaliteit en eigenaarschap van de gegevens die een "
+        "toepassing gebruikt."
+    ),
+    "algorithms": _(
+        "Analyses, rekenregels, simulaties en AI-modellen die van data informatie maken."
+    ),
+    "platforms": _(
+        "Dashboards, digital twins, portalen en diensten waarmee gebruikers met de "
+        "uitkomsten werken."
+    ),
+}
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Concept")
+        SUBMITTED = "submitted", _("Ingediend")
+        PUBLISHED = "published", _("Gepubliceerd")
+        ARCHIVED = "archived", _("Gearchiveerd")
+
+    class PolicyDomain(models.TextChoices):
+        MOBILITY = "mobility", _("Mobiliteit")
+        SPATIAL_PLANNING = "spatial_planning", _("Ruimtelijke ordening")
+        HOUSING = "housing", _("Wonen")
+        ENVIRONMENT_HEALTH = "environment_health", _("Gezonde leefomgeving")
+        NATURE = "nature", _("Natuur en stikstof")
+        ECONOMY = "economy", _("Economie")
+        ENERGY = "energy", _("Energie en klimaat")
+        WATER = "water", _("Water")
+        OTHER = "other", _("Overig")
+
+    class Kind(models.TextChoices):
+        MONITOR = "monitor", _("Monitor")
+        DASHBOARD = "dashboard", _("Dashboard")
+        MODEL = "model", _("Reken- of voorspelmodel")
+        MAP_VIEWER = "map_viewer", _("Kaartviewer")
+        DIGITAL_TWIN = "digital_twin", _("Digital twin")
+        OTHER = "other", _("Overig")
+
+    # (from, to) pairs the life cycle allows.
+    TRANSITIONS = {
+        (Status.DRAFT, Status.SUBMITTED),
+        (Status.SUBMITTED, Status.PUBLISHED),
+        (Status.SUBMITTED, Status.DRAFT),
+        (Status.PUBLISHED, Status.SUBMITTED),
+        (Status.DRAFT, Status.ARCHIVED),
+        (Status.SUBMITTED, Status.ARCHIVED),
+        (Status.PUBLISHED, Status.ARCHIVED),
+        (Status.ARCHIVED, Status.DRAFT),
+    }
+
+    title = models.CharField(_("titel"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="cases"
+    )
+    department = models.CharField(_("afdeling"), max_length=200, blank=True)
+    policy_domain = models.CharField(
+        _("beleidsdomein"), max_length=32, choices=PolicyDomain.choices
+    )
+    kind = models.CharField(_("soort toepassing"), max_length=32, choices=Kind.choices)
+    summary = models.TextField(_("samenvatting"), max_length=4000)
+    goal = models.TextField(_("doel"), max_length=4000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    review_remark = models.TextField(_("opmerking bij terugsturen"), blank=True, max_length=4000)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    is_illustrative = models.BooleanField(
+        _("voorbeeld"),
+        default=False,
+        help_text=_("Illustratieve casus, geen verslag van een echte toepassing."),
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aangemaakt door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gewijzigd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("casus")
+        verbose_name_plural = _("casussen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "published", "archived"]),
+                name="case_status_valid",
+            ),
+            models.UniqueConstraint(fields=["organisation", "title"], name="case_title_per_org"),
+        ]
+        indexes = [models.Index(fields=["status", "organisation"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("case_detail", args=[self.pk])
+
+    def can_transition_to(self, status: str) -> bool:
+        return (self.status, status) in self.TRANSITIONS
+
+    def transition_to(self, status: str, *, by=None, remark: str = "") -> None:
+        """Move the case in its life cycle; refuse what the cycle does not allow."""
+        if not self.can_transition_to(status):
+            raise InvalidTransition(
+                _("Een casus met status “%(from)s” kan niet naar “%(to)s”.")
+                % {
+                    "from": self.Status(self.status).label,
+                    "to": self.Status(status).label if status in self.Status.values else status,
+                },
+                code="invalid_transition",
+            )
+        self.status = status
+        self.review_remark = remark if status == self.Status.DRAFT and remark else ""
+        self.updated_by = by
+        self.save()
+
+    def submit(self, *, by=None) -> None:
+        self.transition_to(self.Status.SUBMITTED, by=by)
+
+    def publish(self, *, by=None) -> None:
+        self.transition_to(self.Status.PUBLISHED, by=by)
+
+    def send_back(self, *, by=None, remark: str = "") -> None:
+        self.transition_to(self.Status.DRAFT, by=by, remark=remark)
+
+    def archive(self, *, by=None) -> None:
+        self.transition_to(self.Status.ARCHIVED, by=by)
+
+    def completeness(self, layers=None) -> dict:
+        """Which layers still lack a choice and which role analyses are empty.
+
+        Reads prefetched ``choices`` and ``role_analyses`` when present; pass
+        the layers to avoid a query per case.
+        """
+        if layers is None:
+            layers = list(Layer.objects.all())
+        layer_ids = {choice.layer_id for choice in self.choices.all()}
+        filled = {ra.counterpart for ra in self.role_analyses.all() if ra.is_filled}
+        missing_layers = [layer for layer in layers if layer.pk not in layer_ids]
+        missing_roles = [
+            (value, label)
+            for value, label in RoleAnalysis.Counterpart.choices
+            if value not in filled
+        ]
+        total = len(layers) + len(RoleAnalysis.Counterpart.choices)
+        done = total - len(missing_layers) - len(missing_roles)
+        return {
+            "missing_layers": missing_layers,
+            "missing_roles": missing_roles,
+            "percent": round(100 * done / total) if total else 100,
+            "complete": done == total,
+        }
+
+
+class Choice(models.Model):
+    """One decision in one layer of a case, shaped like an architecture
+    decision record."""
+
+    class Sourcing(models.TextChoices):
+        IN_HOUSE = "in_house", _("Zelf gebouwd")
+        CO_DEVELOPMENT = "co_development", _("Samen ontwikkeld met kennisinstelling")
+        SHARED_GOVERNMENT = "shared_government", _("Gedeeld met medeoverheden")
+        OPEN_SOURCE = "open_source", _("Open source hergebruikt")
+        OFF_THE_SHELF = "off_the_shelf", _("Standaardproduct of SaaS")
+        OUTSOURCED = "outsourced", _("Maatwerk uitbesteed")
+
+    class Maturity(models.TextChoices):
+        PROVEN = "proven", _("Bewezen")
+        EMERGING = "emerging", _("In opkomst")
+        EXPERIMENTAL = "experimental", _("Experimenteel")
+
+    class DecidedBy(models.TextChoices):
+        TEAM = "team", _("Team")
+        DEPARTMENT = "department", _("Afdeling")
+        BOARD = "board", _("Bestuur")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("casus"), on_delete=models.CASCADE, related_name="choices"
+    )
+    layer = models.ForeignKey(
+        Layer, verbose_name=_("laag"), on_delete=models.PROTECT, related_name="choices"
+    )
+    title = models.CharField(_("keuze"), max_length=200)
+    context = models.TextField(_("vraag en context"), max_length=4000, blank=True)
+    options_considered = models.TextField(_("overwogen opties"), max_length=4000, blank=True)
+    chosen = models.TextField(_("gekozen oplossing"), max_length=4000, blank=True)
+    sourcing = models.CharField(_("sourcing"), max_length=32, choices=Sourcing.choices)
+    maturity = models.CharField(_("volwassenheid"), max_length=16, choices=Maturity.choices)
+    supplier = models.ForeignKey(
+        Organisation,
+        verbose_name=_("leverancier of partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supplied_choices",
+    )
+    pros = models.TextField(_("voordelen"), max_length=4000, blank=True)
+    cons = models.TextField(_("nadelen"), max_length=4000, blank=True)
+    rationale = models.TextField(_("onderbouwing"), max_length=4000, blank=True)
+    decided_by = models.CharField(
+        _("besloten door"), max_length=16, choices=DecidedBy.choices, blank=True
+    )
+    decided_on = models.DateField(_("besloten op"), null=True, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = CasePartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["layer__position", "created_at", "pk"]
+        verbose_name = _("keuze")
+        verbose_name_plural = _("keuzes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    sourcing__in=[
+                        "in_house",
+                        "co_development",
+                        "shared_government",
+                        "open_source",
+                        "off_the_shelf",
+                        "outsourced",
+                    ]
+                ),
+                name="choice_sourcing_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(maturity__in=["proven", "emerging", "experimental"]),
+                name="choice_maturity_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.case.get_absolute_url()}#choice-{self.pk}"
+
+
+class RoleAnalysis(models.Model):
+    """The role the province took towards one counterpart in one case."""
+
+    class Counterpart(models.TextChoices):
+        MARKET = "market", _("Markt")
+        CO_GOVERNMENTS = "co_governments", _("Medeoverheden")
+        KNOWLEDGE_INSTITUTIONS = "knowledge_institutions", _("Kennisinstellingen")
+
+    class Role(models.TextChoices):
+        CLIENT = "client", _("Opdrachtgever of afnemer")
+        PARTNER = "partner", _("Partner of co-creator")
+        ORCHESTRATOR = "orchestrator", _("Regisseur")
+        FINANCIER = "financier", _("Financier")
+        USER = "user", _("Gebruiker")
+        SUPPLIER = "supplier", _("Leverancier")
+        NONE = "none", _("Geen rol")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("casus"), on_delete=models.CASCADE, related_name="role_analyses"
+    )
+    counterpart = models.CharField(_("tegenpartij"), max_length=32, choices=Counterpart.choices)
+    role = models.CharField(
+        _("rol van de provincie"), max_length=16, choices=Role.choices, blank=True
+    )
+    explanation = models.TextField(_("toelichting"), max_length=4000, blank=True)
+    pros = models.TextField(_("voordelen"), max_length=4000, blank=True)
+    cons = models.TextField(_("nadelen"), max_length=4000, blank=True)
+    partners = models.ManyToManyField(
+        Organisation, verbose_name=_("partnerorganisaties"), blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[partners])
+
+    objects = CasePartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rolanalyse")
+        verbose_name_plural = _("rolanalyses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "counterpart"], name="one_role_analysis_per_counterpart"
+            ),
+            models.CheckConstraint(
+                condition=Q(counterpart__in=["market", "co_governments", "knowledge_institutions"]),
+                name="role_analysis_counterpart_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} – {self.get_counterpart_display()}"
+
+    @property
+    def is_filled(self) -> bool:
+        return bool(self.role and self.explanation.strip())
+
+    @property
+    def position(self) -> int:
+        return list(self.Counterpart.values).index(self.counterpart)
+
+
+class Direction(models.Model):
+    """A development direction (ontwikkelrichting) the province can set."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Voorgesteld")
+        ADOPTED = "adopted", _("Aangenomen")
+        REJECTED = "rejected", _("Verworpen")
+        DEFERRED = "deferred", _("Aangehouden")
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    title = models.CharField(_("titel"), max_length=200)
+    summary = models.TextField(_("samenvatting"), max_length=2000)
+    explanation = models.TextField(_("toelichting"), max_length=8000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
+    )
+    evidence_cases = models.ManyToManyField(
+        Case, verbose_name=_("onderbouwende casussen"), blank=True, related_name="directions"
+    )
+    evidence_choices = models.ManyToManyField(
+        Choice, verbose_name=_("onderbouwende keuzes"), blank=True, related_name="directions"
+    )
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = DirectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("ontwikkelrichting")
+        verbose_name_plural = _("ontwikkelrichtingen")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class LayerMeaning(models.Model):
+    """What a direction means for one layer of the stack."""
+
+    direction = models.ForeignKey(
+        Direction,
+        verbose_name=_("ontwikkelrichting"),
+        on_delete=models.CASCADE,
+        related_name="meanings",
+    )
+    layer = models.ForeignKey(Layer, verbose_name=_("laag"), on_delete=models.PROTECT)
+    text = models.TextField(_("betekenis"), max_length=4000)
+
+    class Meta:
+        ordering = ["layer__position"]
+        verbose_name = _("betekenis per laag")
+        verbose_name_plural = _("betekenis per laag")
+        constraints = [
+            models.UniqueConstraint(fields=["direction", "layer"], name="one_meaning_per_layer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.direction.code} – {self.layer}"
+
+
+class BoardSession(models.Model):
+    """A meeting at which executives weigh directions (bestuurlijke sessie)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("In voorbereiding")
+        OPEN = "open", _("Open voor stemmen")
+        CLOSED = "closed", _("Gesloten")
+
+    title = models.CharField(_("titel"), max_length=200)
+    date = models.DateField(_("datum"))
+    description = models.TextField(_("beschrijving"), max_length=4000, blank=True)
+    state = models.CharField(_("status"), max_length=16, choices=State.choices, default=State.DRAFT)
+    directions = models.ManyToManyField(
+        Direction, through="AgendaItem", verbose_name=_("agenda"), related_name="sessions"
+    )
+    opened_at = models.DateTimeField(_("geopend op"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("gesloten op"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aangemaakt door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    objects = BoardSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("bestuurlijke sessie")
+        verbose_name_plural = _("bestuurlijke sessies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "open", "closed"]), name="session_state_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+    def open(self, *, by=None) -> None:
+        """Open for voting. Use ``actions.do_open_session`` from views: it locks the row."""
+        if self.state != self.State.DRAFT:
+            raise InvalidTransition(_("Alleen een sessie in voorbereiding kan worden geopend."))
+        if not self.agenda_items.exists():
+            raise InvalidTransition(_("Zet eerst ontwikkelrichtingen op de agenda."))
+        self.state = self.State.OPEN
+        self.opened_at = timezone.now()
+        self.save()
+
+    def close(self, *, by=None) -> None:
+        """Close voting. Use ``actions.do_close_session`` from views: it locks the row."""
+        if self.state != self.State.OPEN:
+            raise InvalidTransition(_("Alleen een open sessie kan worden gesloten."))
+        self.state = self.State.CLOSED
+        self.closed_at = timezone.now()
+        self.save()
+
+
+class AgendaItem(models.Model):
+    session = models.ForeignKey(
+        BoardSession,
+        verbose_name=_("sessie"),
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+    )
+    direction = models.ForeignKey(
+        Direction,
+        verbose_name=_("ontwikkelrichting"),
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
+    position = models.PositiveSmallIntegerField(_("volgorde"))
+
+    class Meta:
+        ordering = ["session", "position"]
+        verbose_name = _("agendapunt")
+        verbose_name_plural = _("agendapunten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "direction"], name="direction_once_per_agenda"
+            ),
+            models.UniqueConstraint(fields=["session", "position"], name="agenda_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.direction}"
+
+
+class Vote(models.Model):
+    """One executive's position on one direction in one session."""
+
+    class Position(models.TextChoices):
+        STRONGLY_SUPPORT = "strongly_support", _("Sterk voor")
+        SUPPORT = "support", _("Voor")
+        NEUTRAL = "neutral", _("Neutraal")
+        OPPOSE = "oppose", _("Tegen")
+        STRONGLY_OPPOSE = "strongly_oppose", _("Sterk tegen")
+
+    # Score of each position on a symmetric scale, used by the results.
+    SCORES = {
+        "strongly_support": 2,
+        "support": 1,
+        "neutral": 0,
+        "oppose": -1,
+        "strongly_oppose": -2,
+    }
+
+    session = models.ForeignKey(
+        BoardSession, verbose_name=_("sessie"), on_delete=models.CASCADE, related_name="votes"
+    )
+    direction = models.ForeignKey(
+        Direction,
+        verbose_name=_("ontwikkelrichting"),
+        on_delete=models.PROTECT,
+        related_name="votes",
+    )
+    executive = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bestuurder"),
+        on_delete=models.PROTECT,
+        related_name="votes",
+    )
+    position = models.CharField(_("standpunt"), max_length=20, choices=Position.choices)
+    points = models.PositiveSmallIntegerField(
+        _("prioriteitspunten"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_POINTS_PER_SESSION)],
+    )
+    reason = models.TextField(_("motivering"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("uitgebracht op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = VoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "direction", "executive"]
+        verbose_name = _("stem")
+        verbose_name_plural = _("stemmen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "direction", "executive"], name="one_vote_per_executive"
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=0) & Q(points__lte=MAX_POINTS_PER_SESSION),
+                name="vote_points_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    position__in=[
+                        "strongly_support",
+                        "support",
+                        "neutral",
+                        "oppose",
+                        "strongly_oppose",
+                    ]
+                ),
+                name="vote_position_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} – {self.direction.code} – {self.executive}"
+
+    @property
+    def score(self) -> int:
+        return self.SCORES[self.position]
+
+
+class Outcome(models.Model):
+    """The board's decision on one direction after a session (besluit)."""
+
+    class Decision(models.TextChoices):
+        ADOPTED = "adopted", _("Aangenomen")
+        REJECTED = "rejected", _("Verworpen")
+        AMENDED = "amended", _("Geamendeerd aangenomen")
+        DEFERRED = "deferred", _("Aangehouden")
+
+    # An amended direction is adopted in its amended form.
+    DIRECTION_STATUS = {
+        "adopted": Direction.Status.ADOPTED,
+        "amended": Direction.Status.ADOPTED,
+        "rejected": Direction.Status.REJECTED,
+        "deferred": Direction.Status.DEFERRED,
+    }
+
+    session = models.ForeignKey(
+        BoardSession, verbose_name=_("sessie"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    direction = models.ForeignKey(
+        Direction,
+        verbose_name=_("ontwikkelrichting"),
+        on_delete=models.PROTECT,
+        related_name="outcomes",
+    )
+    decision = models.CharField(_("besluit"), max_length=16, choices=Decision.choices)
+    statement = models.TextField(_("toelichting bij het besluit"), max_length=4000, blank=True)
+    review_date = models.DateField(_("evaluatiedatum"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vastgelegd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "direction__code"]
+        verbose_name = _("besluit")
+        verbose_name_plural = _("besluiten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "direction"], name="one_outcome_per_direction"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.direction.code}: {self.get_decision_display()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The direction's status follows the board's latest decision.
+        direction = self.direction
+        status = self.DIRECTION_STATUS[self.decision]
+        if direction.status != status:
+            direction.status = status
+            direction.save(update_fields=["status", "updated_at"])
+
+
+class Briefing(models.Model):
+    """A generated board briefing, kept as it was handed out."""
+
+    session = models.ForeignKey(
+        BoardSession, verbose_name=_("sessie"), on_delete=models.CASCADE, related_name="briefings"
+    )
+    session_state = models.CharField(
+        _("status van de sessie"), max_length=16, choices=BoardSession.State.choices
+    )
+    language = models.CharField(_("taal"), max_length=8, default="nl")
+    file = models.FileField(_("bestand"), upload_to="briefings/%Y/%m/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("grootte in bytes"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gemaakt door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("briefing")
+        verbose_name_plural = _("briefings")
+
+    def __str__(self) -> str:
+        return f"{self.session} – {self.created_at:%Y-%m-%d %H:%M}"
