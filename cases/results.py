@@ -1,0 +1,120 @@
+"""The numbers of a board session: turnout while it is open, the full results
+after it closes. One place computes them; the web charts, the API and the PDF
+briefing all read these functions.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Sum
+
+from .models import BoardSession, Outcome, User, Vote
+
+POSITIONS = list(Vote.Position.values)  # strongly_support … strongly_oppose
+MAX_SPREAD = 2.0  # the largest standard deviation on the -2 … +2 scale
+
+
+def agreement_index(counts: dict[str, int]) -> float | None:
+    """1 minus the standard deviation of the positions (scored -2 … +2)
+    divided by its largest possible value 2: 1 when everyone takes the same
+    position, 0 when the board is split evenly between the two extremes.
+    None when nobody voted."""
+    total = sum(counts.values())
+    if total == 0:
+        return None
+    scores = Vote.SCORES
+    mean = sum(scores[p] * n for p, n in counts.items()) / total
+    variance = sum(n * (scores[p] - mean) ** 2 for p, n in counts.items()) / total
+    return round(1 - math.sqrt(variance) / MAX_SPREAD, 3)
+
+
+def mean_score(counts: dict[str, int]) -> float | None:
+    total = sum(counts.values())
+    if total == 0:
+        return None
+    return round(sum(Vote.SCORES[p] * n for p, n in counts.items()) / total, 2)
+
+
+@dataclass
+class DirectionResult:
+    direction: object
+    position: int
+    counts: dict[str, int]
+    points: int
+    voters: int
+    agreement: float | None
+    mean: float | None
+    reasons: list[dict] = field(default_factory=list)
+    outcome: Outcome | None = None
+    rank: int = 0
+
+
+def executives() -> list[User]:
+    return list(User.objects.filter(groups__name="executive", is_active=True).distinct())
+
+
+def turnout(session: BoardSession) -> dict:
+    """How many executives have voted (on at least one direction), and per
+    direction how many votes there are. The only live figure of an open session."""
+    eligible = User.objects.filter(groups__name="executive", is_active=True).distinct().count()
+    voted = session.votes.values("executive").distinct().count()
+    per_direction = dict(
+        session.votes.values_list("direction_id")
+        .annotate(n=Count("pk"))
+        .values_list("direction_id", "n")
+    )
+    return {"eligible": eligible, "voted": voted, "per_direction": per_direction}
+
+
+def session_results(session: BoardSession) -> list[DirectionResult]:
+    """Per agenda direction: count of each position, points, agreement, reasons,
+    outcome; ranked by points. Only for closed sessions: while a session is
+    open the distribution is secret, also to the caller of this function."""
+    if session.state != BoardSession.State.CLOSED:
+        raise PermissionError("Results are secret until the session is closed.")
+    items = list(session.agenda_items.select_related("direction").order_by("position"))
+    counts = {item.direction_id: dict.fromkeys(POSITIONS, 0) for item in items}
+    for direction_id, position, n in (
+        session.votes.values_list("direction_id", "position")
+        .annotate(n=Count("pk"))
+        .values_list("direction_id", "position", "n")
+    ):
+        counts.setdefault(direction_id, dict.fromkeys(POSITIONS, 0))[position] = n
+    points = dict(
+        session.votes.values_list("direction_id")
+        .annotate(total=Sum("points"))
+        .values_list("direction_id", "total")
+    )
+    reasons: dict[int, list[dict]] = {}
+    for direction_id, position, reason in (
+        session.votes.exclude(reason="")
+        .order_by("direction_id", "pk")
+        .values_list("direction_id", "position", "reason")
+    ):
+        reasons.setdefault(direction_id, []).append(
+            {
+                "position": position,
+                "position_label": Vote.Position(position).label,
+                "reason": reason,
+            }
+        )
+    outcomes = {o.direction_id: o for o in session.outcomes.all()}
+    results = [
+        DirectionResult(
+            direction=item.direction,
+            position=item.position,
+            counts=counts[item.direction_id],
+            points=points.get(item.direction_id) or 0,
+            voters=sum(counts[item.direction_id].values()),
+            agreement=agreement_index(counts[item.direction_id]),
+            mean=mean_score(counts[item.direction_id]),
+            reasons=reasons.get(item.direction_id, []),
+            outcome=outcomes.get(item.direction_id),
+        )
+        for item in items
+    ]
+    for rank, result in enumerate(sorted(results, key=lambda r: (-r.points, r.position)), start=1):
+        result.rank = rank
+    return results
