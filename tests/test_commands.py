@@ -140,3 +140,35 @@ def test_adduser_exits_non_zero_from_the_shell(tmp_path):
     )
     assert result.returncode != 0
     assert "Unknown role 'king'" in result.stderr
+
+
+def test_generate_data_adds_complete_records(db, settings):
+    settings.DEBUG = True
+    call_command(
+        "generate_data", "--cases", "7", "--executives", "3", "--directions", "4", stdout=io.StringIO()
+    )
+    cases = Case.objects.prefetch_related("choices", "role_analyses")
+    assert cases.count() == 7
+    assert all(case.completeness()["complete"] for case in cases)
+    assert Direction.objects.count() == 4
+    assert User.objects.filter(groups__name="executive").count() == 3
+    closed = BoardSession.objects.get(state="closed")
+    assert BoardSession.objects.filter(state="open").count() == 1
+    assert Vote.objects.filter(session=closed).count() == 3 * 4
+    for user in User.objects.all():
+        points = Vote.objects.filter(session=closed, executive=user).values_list("points", flat=True)
+        assert sum(points) <= 10
+    call_command(
+        "generate_data", "--cases", "2", "--executives", "1", "--directions", "1", stdout=io.StringIO()
+    )
+    assert Case.objects.count() == 9 and BoardSession.objects.count() == 4
+
+
+def test_generate_data_refuses_production_and_nonsense(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("generate_data", stdout=io.StringIO())
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("generate_data", "--cases", "0", stdout=io.StringIO())
+    assert not Case.objects.exists()
