@@ -118,3 +118,38 @@ def session_results(session: BoardSession) -> list[DirectionResult]:
     for rank, result in enumerate(sorted(results, key=lambda r: (-r.points, r.position)), start=1):
         result.rank = rank
     return results
+
+
+def stack_map(cases) -> dict:
+    """All given cases × the four layers: per cell the choices with their
+    sourcing and maturity; per layer the count of each sourcing and maturity.
+
+    Three queries whatever the number of cases (cases, layers, choices). The
+    stack-map page, its chart and the PDF briefing all read this.
+    """
+    from .models import Choice, Layer
+
+    layers = list(Layer.objects.all())
+    cases = list(cases.select_related("organisation").order_by("title", "pk"))
+    cells: dict[tuple[int, int], list] = {}
+    summary = {
+        layer.pk: {
+            "sourcing": dict.fromkeys(Choice.Sourcing.values, 0),
+            "maturity": dict.fromkeys(Choice.Maturity.values, 0),
+        }
+        for layer in layers
+    }
+    choices = Choice.objects.filter(case__in=[c.pk for c in cases]).order_by("layer__position", "pk")
+    for choice in choices.only("pk", "case_id", "layer_id", "title", "sourcing", "maturity"):
+        cells.setdefault((choice.case_id, choice.layer_id), []).append(choice)
+        summary[choice.layer_id]["sourcing"][choice.sourcing] += 1
+        summary[choice.layer_id]["maturity"][choice.maturity] += 1
+    rows = [
+        {"case": case, "cells": [cells.get((case.pk, layer.pk), []) for layer in layers]}
+        for case in cases
+    ]
+    return {
+        "layers": layers,
+        "rows": rows,
+        "summary": [{"layer": layer, **summary[layer.pk]} for layer in layers],
+    }
