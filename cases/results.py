@@ -59,6 +59,15 @@ def turnout(session: BoardSession) -> dict:
     """How many executives have voted (on at least one direction), and per
     direction how many votes there are. The only live figure of an open session."""
     eligible = User.objects.filter(groups__name="executive", is_active=True).distinct().count()
+    @property
+    def ordered_counts(self) -> list[int]:
+        """Counts in the order of POSITIONS (strongly support … strongly oppose)."""
+        return [self.counts[p] for p in POSITIONS]
+
+    @property
+    def as_list(self) -> list[DirectionResult]:
+        return [self]
+
     voted = session.votes.values("executive").distinct().count()
     per_direction = dict(
         session.votes.values_list("direction_id")
@@ -153,3 +162,69 @@ def stack_map(cases) -> dict:
         "rows": rows,
         "summary": [{"layer": layer, **summary[layer.pk]} for layer in layers],
     }
+
+
+def shares(counts: dict[str, int]) -> dict[str, float]:
+    """Each count as a percentage of their total (one decimal); zeros when empty."""
+    total = sum(counts.values())
+    return {key: round(100 * n / total, 1) if total else 0.0 for key, n in counts.items()}
+
+
+@dataclass
+class SessionRecord:
+    """One session's numbers on one direction; counts only once it has closed."""
+
+    session: BoardSession
+    counts: dict[str, int] | None = None
+    points: int = 0
+    voters: int = 0
+    agreement: float | None = None
+    mean: float | None = None
+    outcome: Outcome | None = None
+
+    @property
+    def ordered_counts(self) -> list[int] | None:
+        """Counts in the order of POSITIONS; None while the votes are secret."""
+        return None if self.counts is None else [self.counts[p] for p in POSITIONS]
+
+
+def direction_history(direction, sessions) -> list[SessionRecord]:
+    """The voting history of one direction over the given sessions (pass the
+    sessions the viewer may see), newest first. Open and draft sessions are
+    listed without numbers: their votes are secret. Three queries."""
+    from .models import AgendaItem
+
+    items = list(
+        AgendaItem.objects.filter(direction=direction, session__in=sessions)
+        .select_related("session")
+        .order_by("-session__date", "-session__pk")
+    )
+    closed = [item.session_id for item in items if item.session.is_closed]
+    counts: dict[int, dict[str, int]] = {pk: dict.fromkeys(POSITIONS, 0) for pk in closed}
+    points: dict[int, int] = dict.fromkeys(closed, 0)
+    for session_id, position, n, total in (
+        Vote.objects.filter(
+            direction=direction, session_id__in=closed, session__state=BoardSession.State.CLOSED
+        )
+        .values_list("session_id", "position")
+        .annotate(n=Count("pk"), total=Sum("points"))
+        .values_list("session_id", "position", "n", "total")
+        .order_by()
+    ):
+        counts[session_id][position] = n
+        points[session_id] += total or 0
+    outcomes = {
+        o.session_id: o for o in Outcome.objects.filter(direction=direction, session_id__in=closed)
+    }
+    records = []
+    for item in items:
+        record = SessionRecord(session=item.session)
+        if item.session_id in counts:
+            record.counts = counts[item.session_id]
+            record.points = points[item.session_id]
+            record.voters = sum(record.counts.values())
+            record.agreement = agreement_index(record.counts)
+            record.mean = mean_score(record.counts)
+            record.outcome = outcomes.get(item.session_id)
+        records.append(record)
+    return records

@@ -1,0 +1,192 @@
+import io
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from pypdf import PdfReader
+
+from cases import briefing
+from cases.models import Briefing
+from tests.factories import make_case, make_direction, make_session, make_user, make_vote
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def closed_session(utrecht, erik):
+    make_case(organisation=utrecht, title="Logistieke monitor", with_parts=True)
+    r1 = make_direction(code="R1", title="Voortbouwen op bewezen technologie")
+    r2 = make_direction(code="R2", title="Samenwerking met kennisinstellingen")
+    session = make_session(directions=[r1, r2], state="open", title="Sessie juni")
+    other = make_user(role="executive", organisation=utrecht)
+    make_vote(session=session, direction=r1, executive=erik, position="strongly_support", points=6,
+              reason="Minder risico")
+    make_vote(session=session, direction=r1, executive=other, position="support", points=4)
+    make_vote(session=session, direction=r2, executive=erik, position="oppose", points=1)
+    session.close()
+    return session
+
+
+@pytest.fixture
+def open_session(utrecht, erik):
+    make_case(organisation=utrecht, title="Digitale tweeling", with_parts=True)
+    r4 = make_direction(code="R4", title="Bestuurlijk kader voor digitale keuzes")
+    session = make_session(directions=[r4], state="open", title="Sessie december")
+    make_vote(session=session, direction=r4, executive=erik, position="oppose", points=3,
+              reason="Geheim tot sluiting")
+    return session
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_results_briefing_shows_the_outcome(client_for, cora, closed_session):
+    response = client_for(cora).get(f"/sessions/{closed_session.pk}/briefing.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content)
+    text = pdf_text(content)
+    assert "RESULTATENBRIEFING" in text  # the cover's kicker is set in capitals
+    assert "Bestuurlijke samenvatting" in text
+    assert "Rangorde naar prioriteitspunten" in text
+    assert "Minder risico" in text  # the reasons given
+    assert "R1 Voortbouwen op bewezen technologie" in text
+    assert "Logistieke monitor" in text  # annex: case summaries
+    pages = len(PdfReader(io.BytesIO(content)).pages)
+    assert f"2 / {pages}" in text  # page numbers
+
+
+def test_agenda_briefing_has_no_votes(client_for, erik, open_session):
+    response = client_for(erik).get(f"/sessions/{open_session.pk}/briefing.pdf")
+    assert response.status_code == 200
+    text = pdf_text(b"".join(response.streaming_content))
+    assert "AGENDABRIEFING" in text
+    assert "R4 Bestuurlijk kader voor digitale keuzes" in text
+    assert "Geheim tot sluiting" not in text
+    assert "Rangorde" not in text and "Overeenstemming" not in text
+
+
+def test_pdf_is_tagged_with_language_and_title(client_for, cora, closed_session):
+    content = b"".join(client_for(cora).get(f"/sessions/{closed_session.pk}/briefing.pdf").streaming_content)
+    reader = PdfReader(io.BytesIO(content))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "nl"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert reader.metadata.title == "Resultatenbriefing: Sessie juni"
+    assert b"pdfuaid" in root["/Metadata"].get_object().get_data()
+    assert reader.pdf_header == "%PDF-1.7"
+
+
+def test_english_briefing_for_an_english_user(client_for, cora, closed_session):
+    client = client_for(cora)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    content = b"".join(client.get(f"/sessions/{closed_session.pk}/briefing.pdf").streaming_content)
+    assert "RESULTS BRIEFING" in pdf_text(content)
+    assert PdfReader(io.BytesIO(content)).trailer["/Root"]["/Lang"] == "en"
+
+
+@pytest.mark.parametrize("persona", ["alice", "olga"])
+def test_others_are_refused(request, client_for, closed_session, persona):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(f"/sessions/{closed_session.pk}/briefing.pdf").status_code == 403
+    assert client.post(f"/sessions/{closed_session.pk}/briefings/new/").status_code == 403
+    assert not Briefing.objects.exists()
+
+
+def test_anonymous_goes_to_login(client, closed_session):
+    response = client.get(f"/sessions/{closed_session.pk}/briefing.pdf")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_executive_cannot_get_a_draft_session_briefing(client_for, erik, cora):
+    session = make_session(directions=[make_direction()], state="draft")
+    assert client_for(erik).get(f"/sessions/{session.pk}/briefing.pdf").status_code == 404
+    assert client_for(cora).get(f"/sessions/{session.pk}/briefing.pdf").status_code == 200
+    assert client_for(cora).get("/sessions/999999/briefing.pdf").status_code == 404
+
+
+def test_a_kept_briefing_is_served_unchanged_and_regenerating_makes_a_new_record(
+    client_for, cora, closed_session
+):
+    client = client_for(cora)
+    url = f"/sessions/{closed_session.pk}/briefing.pdf"
+    first = client.get(url)
+    first_bytes = b"".join(first.streaming_content)
+    record = Briefing.objects.get()
+    assert record.sha256 == first["X-Content-SHA256"]
+    assert record.session_state == "closed" and record.created_by == cora
+    import hashlib
+
+    assert hashlib.sha256(first_bytes).hexdigest() == record.sha256
+
+    direction = closed_session.agenda_items.first().direction
+    direction.title = "Een nieuwe titel"
+    direction.save()
+    again = b"".join(client.get(url).streaming_content)
+    assert again == first_bytes  # served as it was handed out
+    assert Briefing.objects.count() == 1
+
+    response = client.post(f"/sessions/{closed_session.pk}/briefings/new/")
+    assert response.status_code == 302
+    assert Briefing.objects.count() == 2
+    newest = Briefing.objects.first()
+    assert newest.sha256 != record.sha256
+    assert "Een nieuwe titel" in pdf_text(newest.file.read())
+    kept = b"".join(
+        client.get(f"/sessions/{closed_session.pk}/briefings/{record.pk}.pdf").streaming_content
+    )
+    assert kept == first_bytes
+
+    listing = client.get(f"/sessions/{closed_session.pk}/briefings/")
+    assert record.sha256 in listing.text and newest.sha256 in listing.text
+
+
+def test_a_failed_render_leaves_no_record(client_for, cora, closed_session, media):
+    with mock.patch.object(briefing, "render_pdf", side_effect=RuntimeError("boom")):
+        response = client_for(cora).get(f"/sessions/{closed_session.pk}/briefing.pdf")
+    assert response.status_code == 503
+    assert "kon niet worden gemaakt" in response.text
+    assert not Briefing.objects.exists()
+    assert not any(media.rglob("*.pdf")) if media.exists() else True
+
+
+def test_a_full_disk_gives_a_clear_message(client_for, cora, closed_session):
+    from django.core.files.storage import FileSystemStorage
+
+    with mock.patch.object(FileSystemStorage, "_save", side_effect=OSError(28, "No space left on device")):
+        response = client_for(cora).post(f"/sessions/{closed_session.pk}/briefings/new/")
+    assert response.status_code == 503
+    assert "opslag is vol" in response.text
+    assert not Briefing.objects.exists()
+
+
+def test_briefing_context_runs_a_fixed_number_of_queries(cora, closed_session, utrecht):
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            briefing.briefing_context(closed_session, user=cora)
+        return len(ctx.captured_queries)
+
+    small = count()
+    for _ in range(10):
+        make_case(organisation=utrecht, with_parts=True)
+    assert count() == small
+
+
+def test_charts_are_svg_with_one_bar_per_vote_group(closed_session):
+    from cases.results import session_results
+
+    results = session_results(closed_session)
+    svg = briefing.distribution_chart(results)
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    # R1: strongly support + support; R2: oppose -> three filled bars plus legend patches
+    assert svg.count('id="patch_') >= 3
+    assert "<svg" in briefing.points_chart(results)
+    empty = [{"layer": "L", "sourcing": dict.fromkeys(["in_house"], 0), "maturity": {}}]
+    assert "<svg" in briefing.sourcing_chart(empty)
