@@ -169,3 +169,18 @@ def can_edit_case(user, case) -> bool:
 
 def can_create_case(user) -> bool:
     return is_coordinator(user) or (is_civil_servant(user) and user.organisation_id is not None)
+
+
+def can_manage_sessions(user) -> bool:
+    """Create, edit, open and close board sessions and record their outcomes."""
+    return is_coordinator(user)
+
+
+def can_edit_directions(user) -> bool:
+    return is_coordinator(user)
+
+
+def can_see_turnout_per_direction(user) -> bool:
+    """While a session is open, executives see only the overall turnout;
+    coordinators also see how many have voted per direction (never how)."""
+    return is_coordinator(user)

@@ -9,11 +9,20 @@ import math
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext_lazy as _
 
 from .models import BoardSession, Outcome, User, Vote
 
 POSITIONS = list(Vote.Position.values)  # strongly_support … strongly_oppose
 MAX_SPREAD = 2.0  # the largest standard deviation on the -2 … +2 scale
+
+# The agreement index in one sentence, for the results page and the briefing.
+AGREEMENT_DEFINITION = _(
+    "De eensgezindheid is 1 min de spreiding (standaardafwijking) van de standpunten, "
+    "gescoord van −2 (sterk tegen) tot +2 (sterk voor), gedeeld door de grootst mogelijke "
+    "spreiding 2: 1 als iedereen hetzelfde standpunt inneemt, 0 als het bestuur gelijk "
+    "verdeeld is over de twee uitersten."
+)
 
 
 def agreement_index(counts: dict[str, int]) -> float | None:
@@ -50,15 +59,6 @@ class DirectionResult:
     outcome: Outcome | None = None
     rank: int = 0
 
-
-def executives() -> list[User]:
-    return list(User.objects.filter(groups__name="executive", is_active=True).distinct())
-
-
-def turnout(session: BoardSession) -> dict:
-    """How many executives have voted (on at least one direction), and per
-    direction how many votes there are. The only live figure of an open session."""
-    eligible = User.objects.filter(groups__name="executive", is_active=True).distinct().count()
     @property
     def ordered_counts(self) -> list[int]:
         """Counts in the order of POSITIONS (strongly support … strongly oppose)."""
@@ -68,6 +68,15 @@ def turnout(session: BoardSession) -> dict:
     def as_list(self) -> list[DirectionResult]:
         return [self]
 
+
+def executives() -> list[User]:
+    return list(User.objects.filter(groups__name="executive", is_active=True).distinct())
+
+
+def turnout(session: BoardSession) -> dict:
+    """How many executives have voted (on at least one direction), and per
+    direction how many votes there are. The only live figure of an open session."""
+    eligible = User.objects.filter(groups__name="executive", is_active=True).distinct().count()
     voted = session.votes.values("executive").distinct().count()
     per_direction = dict(
         session.votes.values_list("direction_id")
@@ -149,7 +158,9 @@ def stack_map(cases) -> dict:
         for layer in layers
     }
     choices = Choice.objects.filter(case__in=[c.pk for c in cases]).order_by("layer__position", "pk")
+    by_pk = {case.pk: case for case in cases}
     for choice in choices.only("pk", "case_id", "layer_id", "title", "sourcing", "maturity"):
+        choice.case = by_pk[choice.case_id]  # so get_absolute_url() needs no query
         cells.setdefault((choice.case_id, choice.layer_id), []).append(choice)
         summary[choice.layer_id]["sourcing"][choice.sourcing] += 1
         summary[choice.layer_id]["maturity"][choice.maturity] += 1
