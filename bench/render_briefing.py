@@ -22,7 +22,6 @@ def main() -> None:
 
     django.setup()
     from django.contrib.staticfiles import finders
-
     from pypdf import PdfReader
 
     from cases import briefing
