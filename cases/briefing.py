@@ -127,14 +127,7 @@ def distribution_chart(results) -> str:
     handles = [
         _legend_patch(POSITION_STYLE[p], Vote.Position(p).label) for p in reversed(POSITIONS)
     ]
-    ax.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.28 if len(results) < 4 else -0.12),
-        ncol=5,
-        fontsize=7,
-        frameon=False,
-    )
+    fig.legend(handles=handles, loc="outside lower center", ncol=5, fontsize=7, frameon=False)
     _clean_axes(ax)
     return _svg(fig)
 
@@ -176,14 +169,7 @@ def sourcing_chart(summary) -> str:
     ax.set_xlabel(_("Aandeel van de keuzes (%)"), fontdict=FONT)
     ax.tick_params(labelsize=FONT["size"])
     handles = [_legend_patch(SOURCING_STYLE[c], label) for c, label in Choice.Sourcing.choices]
-    ax.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.2),
-        ncol=2,
-        fontsize=7,
-        frameon=False,
-    )
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=7, frameon=False)
     _clean_axes(ax)
     return _svg(fig)
 
