@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import logging
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -358,9 +359,20 @@ def render_pdf(html: str) -> bytes:
     )
 
 
+# Rendering takes a second or two of CPU. One render at a time per server
+# process keeps that process's other threads answering pages; a request that
+# finds the slot taken waits for it, up to RENDER_WAIT seconds.
+_render_slot = threading.BoundedSemaphore(1)
+RENDER_WAIT = 30
+
+
 def create_briefing(session: BoardSession, *, user, language: str) -> Briefing:
     """Render the briefing and keep it. Rendering happens before anything is
     written; the file and its record are stored together or not at all."""
+    if not _render_slot.acquire(timeout=RENDER_WAIT):
+        raise BriefingError(
+            _("Er worden nu veel briefings gemaakt. Probeer het over een minuut opnieuw.")
+        )
     try:
         html, _context = render_html(session, user=user, language=language)
         pdf = render_pdf(html)
@@ -369,6 +381,8 @@ def create_briefing(session: BoardSession, *, user, language: str) -> Briefing:
         raise BriefingError(
             _("De briefing kon niet worden gemaakt. Probeer het later opnieuw.")
         ) from exc
+    finally:
+        _render_slot.release()
     digest = hashlib.sha256(pdf).hexdigest()
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     briefing = Briefing(

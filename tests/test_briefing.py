@@ -24,8 +24,14 @@ def closed_session(utrecht, erik):
     r2 = make_direction(code="R2", title="Samenwerking met kennisinstellingen")
     session = make_session(directions=[r1, r2], state="open", title="Sessie juni")
     other = make_user(role="executive", organisation=utrecht)
-    make_vote(session=session, direction=r1, executive=erik, position="strongly_support", points=6,
-              reason="Minder risico")
+    make_vote(
+        session=session,
+        direction=r1,
+        executive=erik,
+        position="strongly_support",
+        points=6,
+        reason="Minder risico",
+    )
     make_vote(session=session, direction=r1, executive=other, position="support", points=4)
     make_vote(session=session, direction=r2, executive=erik, position="oppose", points=1)
     session.close()
@@ -37,14 +43,21 @@ def open_session(utrecht, erik):
     make_case(organisation=utrecht, title="Digitale tweeling", with_parts=True)
     r4 = make_direction(code="R4", title="Bestuurlijk kader voor digitale keuzes")
     session = make_session(directions=[r4], state="open", title="Sessie december")
-    make_vote(session=session, direction=r4, executive=erik, position="oppose", points=3,
-              reason="Geheim tot sluiting")
+    make_vote(
+        session=session,
+        direction=r4,
+        executive=erik,
+        position="oppose",
+        points=3,
+        reason="Geheim tot sluiting",
+    )
     return session
 
 
 def pdf_text(content: bytes) -> str:
     reader = PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    # one space for every run of white space: table cells wrap their text
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def test_results_briefing_shows_the_outcome(client_for, cora, closed_session):
@@ -74,7 +87,9 @@ def test_agenda_briefing_has_no_votes(client_for, erik, open_session):
 
 
 def test_pdf_is_tagged_with_language_and_title(client_for, cora, closed_session):
-    content = b"".join(client_for(cora).get(f"/sessions/{closed_session.pk}/briefing.pdf").streaming_content)
+    content = b"".join(
+        client_for(cora).get(f"/sessions/{closed_session.pk}/briefing.pdf").streaming_content
+    )
     reader = PdfReader(io.BytesIO(content))
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "nl"
@@ -160,7 +175,9 @@ def test_a_failed_render_leaves_no_record(client_for, cora, closed_session, medi
 def test_a_full_disk_gives_a_clear_message(client_for, cora, closed_session):
     from django.core.files.storage import FileSystemStorage
 
-    with mock.patch.object(FileSystemStorage, "_save", side_effect=OSError(28, "No space left on device")):
+    with mock.patch.object(
+        FileSystemStorage, "_save", side_effect=OSError(28, "No space left on device")
+    ):
         response = client_for(cora).post(f"/sessions/{closed_session.pk}/briefings/new/")
     assert response.status_code == 503
     assert "opslag is vol" in response.text
@@ -190,3 +207,62 @@ def test_charts_are_svg_with_one_bar_per_vote_group(closed_session):
     assert "<svg" in briefing.points_chart(results)
     empty = [{"layer": "L", "sourcing": dict.fromkeys(["in_house"], 0), "maturity": {}}]
     assert "<svg" in briefing.sourcing_chart(empty)
+
+
+def _text_positions(content: bytes):
+    """(page width, x, text) for every piece of text in the PDF."""
+    reader = PdfReader(io.BytesIO(content))
+    found = []
+    for page in reader.pages:
+        width = float(page.mediabox.width)
+
+        def visit(text, cm, tm, font_dict, font_size, width=width):
+            if text.strip():
+                found.append((width, cm[4] + tm[4] * cm[0], text))
+
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_edge_cases_render_and_stay_on_the_page(client_for, cora, utrecht):
+    long_word = "Gegevensuitwisselingsovereenkomst" * 6  # no place to break
+    make_case(
+        organisation=utrecht,
+        title=("Zeeuwse ĳsbaan-monitor met € en ë " * 6)[:200],
+        summary=("Een zeer lange samenvatting met ë, ĳ en € erin. " * 80) + long_word,
+        with_parts=True,
+    )
+    lonely = make_direction(code="R9", title="Richting zonder onderbouwing " + long_word)
+    session = make_session(directions=[lonely], state="closed", title="Sessie zonder stemmen")
+    response = client_for(cora).get(f"/sessions/{session.pk}/briefing.pdf")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    text = pdf_text(content)
+    assert "Zeeuwse ĳsbaan-monitor met € en ë" in text
+    assert "0 van de" in text  # nobody voted
+    margin = 18 / 25.4 * 72  # the right page margin, in points
+    for width, x, piece in _text_positions(content):
+        assert x < width - margin + 2, (x, width, piece[:40])
+
+
+def test_renders_wait_for_the_slot_and_then_give_a_clear_message(
+    client_for, cora, closed_session, monkeypatch
+):
+    monkeypatch.setattr(briefing, "RENDER_WAIT", 0.01)
+    assert briefing._render_slot.acquire()
+    try:
+        response = client_for(cora).post(f"/sessions/{closed_session.pk}/briefings/new/")
+    finally:
+        briefing._render_slot.release()
+    assert response.status_code == 503
+    assert "Probeer het over een minuut opnieuw" in response.text
+    assert not Briefing.objects.exists()
+
+
+def test_a_closed_session_without_votes(client_for, cora):
+    direction = make_direction(code="R8", title="Richting zonder stemmen")
+    session = make_session(directions=[direction], state="closed")
+    text = pdf_text(
+        b"".join(client_for(cora).get(f"/sessions/{session.pk}/briefing.pdf").streaming_content)
+    )
+    assert "1 R8 Richting zonder stemmen 0 0 – nog geen besluit" in text
