@@ -40,4 +40,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD sh -c 'curl -fsS -H "Host: ${ALLOWED_HOSTS%%,*}" -H "X-Forwarded-Proto: https" "http://127.0.0.1:${PORT}/healthz"' || exit 1
 
-CMD ["sh", "-c", "exec gunicorn stackwork.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --timeout 60 --access-logfile -"]
+# Threaded workers: a briefing render (1–2 s of CPU, one at a time per process)
+# occupies one thread while the process's other threads keep answering pages.
+# Migrations run as a separate step before a release: `python manage.py migrate`.
+CMD ["sh", "-c", "exec gunicorn stackwork.wsgi:application --bind 0.0.0.0:${PORT} --worker-class gthread --workers ${WEB_CONCURRENCY:-3} --threads ${GUNICORN_THREADS:-4} --timeout 60 --graceful-timeout 30 --max-requests 2000 --max-requests-jitter 200 --access-logfile -"]
