@@ -50,7 +50,10 @@ test: setup
 	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup
-	@echo "==> Running the benchmarks"
+	@command -v wrk >/dev/null 2>&1 || { echo "==> Installing wrk (load generator)"; \
+	  (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)) \
+	  || { echo "ERROR: wrk is needed for the load benchmark (apt-get install wrk)" >&2; exit 1; }; }
+	@echo "==> Running the benchmarks (PostgreSQL at 127.0.0.1:5432 for the load part)"
 	$(PY) -m bench $(BENCH_ARGS)
 
 lint: setup

@@ -1,6 +1,6 @@
 """Run the benchmarks and write docs/benchmarks.md.
 
-    python -m bench [--runs N] [--only briefing]
+    python -m bench [--runs N] [--only briefing|load]
 
 Each figure is the median of N runs with min and max; every run is a fresh
 process, so one run cannot warm the next.
@@ -45,7 +45,9 @@ def bench_briefing(runs: int, lines: list[str]) -> None:
         env = {
             **os.environ,
             "DEBUG": "1",
-            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3"),
+            "DATABASE_URL": os.environ.get(
+                "BENCH_DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3"
+            ),
             "MEDIA_ROOT": f"{folder}/media",
             "LOG_LEVEL": "WARNING",
         }
@@ -71,7 +73,9 @@ def bench_briefing(runs: int, lines: list[str]) -> None:
             results = []
             for run in range(runs):
                 args = [PY, "-m", "bench.render_briefing", str(session_id), "--chromium"]
-                out = subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+                out = subprocess.run(
+                    args, cwd=ROOT, env=env, check=True, capture_output=True, text=True
+                )
                 results.append(json.loads(out.stdout.strip().splitlines()[-1]))
                 print(f"    {name} run {run + 1}: {results[-1]}", flush=True)
             warm = stats([r["warm_s"] for r in results])
@@ -96,7 +100,7 @@ def fmt(s: dict, digits: int = 2) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", choices=["briefing"], default=None)
+    parser.add_argument("--only", choices=["briefing", "load"], default=None)
     args = parser.parse_args()
     lines = [
         "# Benchmarks",
@@ -104,7 +108,12 @@ def main() -> None:
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {os.cpu_count()} cores by `make bench`.",
         "",
     ]
-    bench_briefing(args.runs, lines)
+    if args.only in (None, "load"):
+        from bench import load
+
+        load.run(lines, runs=min(args.runs, 3))
+    if args.only in (None, "briefing"):
+        bench_briefing(args.runs, lines)
     out = ROOT / "docs" / "benchmarks.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")

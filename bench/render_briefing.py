@@ -51,14 +51,20 @@ def chromium_print(html: str, stylesheet: Path) -> float:
     """Chromium's print-to-PDF of the same HTML and stylesheet (browser start not counted)."""
     from playwright.sync_api import sync_playwright
 
-    page_html = html.replace("</head>", f'<link rel="stylesheet" href="{stylesheet.as_uri()}"></head>')
+    page_html = html.replace(
+        "</head>", f'<link rel="stylesheet" href="{stylesheet.as_uri()}"></head>'
+    )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "briefing.html"
         path.write_text(page_html, encoding="utf-8")
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=shutil.which("chromium"),
-                args=["--disable-background-networking", "--disable-component-update", "--no-first-run"],
+                args=[
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-first-run",
+                ],
             )
             page = browser.new_page()
             page.goto(path.as_uri())
