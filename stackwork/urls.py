@@ -12,3 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("cases.urls")),
 ]
+
+handler500 = "cases.errors.server_error"
