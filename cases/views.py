@@ -49,18 +49,42 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         for case in my_cases:
             case.progress = case.completeness(layers)
+    # The executive dashboard: open sessions awaiting a vote, the stack-map
+    # summary and the directions; coordinators see it too.
+    from django.db.models import Count, Q
+
+    from . import charts, results
+    from .models import Direction
+
     sessions = BoardSession.objects.visible_to(user)
+    dashboard = permissions.is_executive(user) or permissions.is_coordinator(user)
+    published = Case.objects.visible_to(user).published()
     context = {
         "my_cases": my_cases,
-        "open_sessions": list(sessions.filter(state=BoardSession.State.OPEN))
-        if permissions.is_executive(user) or permissions.is_coordinator(user)
+        "open_sessions": list(
+            sessions.filter(state=BoardSession.State.OPEN)
+            .annotate(
+                agenda_count=Count("agenda_items", distinct=True),
+                # only the user's own votes: how far their ballot is
+                my_vote_count=Count("votes", filter=Q(votes__executive_id=user.pk), distinct=True),
+            )
+            .order_by("date", "pk")
+        )
+        if dashboard
         else [],
         "draft_sessions": list(sessions.filter(state=BoardSession.State.DRAFT))
         if permissions.is_coordinator(user)
         else [],
-        "published_count": Case.objects.visible_to(user).published().count(),
+        "published_count": published.count(),
         "has_role": permissions.has_any_role(user),
+        "dashboard": dashboard,
     }
+    if dashboard:
+        stack = results.stack_map(published)
+        shares = charts.layer_shares_table(stack["summary"], "sourcing")
+        context["shares"] = shares
+        context["shares_figure"] = charts.layer_shares_figure(shares)
+        context["directions"] = list(Direction.objects.visible_to(user))
     return render(request, "cases/home.html", context)
 
 

@@ -126,3 +126,19 @@ def make_vote(
         points=points,
         reason=reason,
     )
+
+
+def make_executives(*, count: int, organisation: Organisation | None = None) -> list[User]:
+    """Many executives at once, without hashing a password for each."""
+    start = next(_seq)
+    users = User.objects.bulk_create(
+        [
+            User(username=f"exec{start}-{i}", password="!", organisation=organisation)
+            for i in range(count)
+        ]
+    )
+    group = Group.objects.get(name="executive")
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=user.pk, group_id=group.pk) for user in users]
+    )
+    return users

@@ -64,3 +64,23 @@ def csp_errors(page):
         ),
     )
     return errors
+
+
+@pytest.fixture
+def own_csp_errors(page):
+    """CSP violations caused by our own pages and scripts. Left out: plotly's
+    injected styles, refused under the strict style-src (plotly.js #7543; the
+    rules that matter are served in static/vendor/plotly/plotly-csp.css), and
+    what the test harness itself evaluates in the page (axe: no script URL)."""
+    errors: list[str] = []
+
+    def record(message):
+        if message.type != "error" or "Content Security Policy" not in message.text:
+            return
+        source = (message.location or {}).get("url", "")
+        if not source or "/static/vendor/plotly/" in source:
+            return
+        errors.append(f"{message.text} @ {message.location}")
+
+    page.on("console", record)
+    return errors
