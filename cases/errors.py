@@ -44,3 +44,26 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if status == 503:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """Too many failed logins: the same answer whether or not the user exists."""
+    from django.conf import settings
+    from django.contrib.auth.forms import AuthenticationForm
+    from django.shortcuts import render
+
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    message = _(
+        "Te veel mislukte inlogpogingen. Probeer het over %(minutes)d minuten opnieuw, "
+        "of vraag een coördinator om hulp."
+    ) % {"minutes": minutes}
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    form = AuthenticationForm(request, initial={"username": username})
+    return render(
+        request,
+        "registration/login.html",
+        {"form": form, "lockout_message": message, "next": request.POST.get("next", "")},
+        status=429,
+    )

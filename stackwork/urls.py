@@ -4,11 +4,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from cases import oidc
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switch also serves the login page.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # single sign-on (404 unless OIDC is configured)
+    path("oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.callback, name="oidc_authentication_callback"),
     path("admin/", admin.site.urls),
     path("", include("cases.urls")),
 ]
