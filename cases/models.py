@@ -164,7 +164,7 @@ class Case(models.Model):
         (Status.ARCHIVED, Status.DRAFT),
     }
 
-    title = models.CharField(_("titel"), max_length=200)
+    title = models.CharField(_("titel"), max_length=300)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="cases"
     )
@@ -289,7 +289,7 @@ class Choice(models.Model):
 
     class Sourcing(models.TextChoices):
         IN_HOUSE = "in_house", _("Zelf gebouwd")
-        CO_DEVELOPMENT = "co_development", _("Samen ontwikkeld met kennisinstelling")
+        CO_DEVELOPMENT = "co_development", _("Samen ontwikkeld")
         SHARED_GOVERNMENT = "shared_government", _("Gedeeld met medeoverheden")
         OPEN_SOURCE = "open_source", _("Open source hergebruikt")
         OFF_THE_SHELF = "off_the_shelf", _("Standaardproduct of SaaS")

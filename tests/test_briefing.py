@@ -228,11 +228,11 @@ def test_edge_cases_render_and_stay_on_the_page(client_for, cora, utrecht):
     long_word = "Gegevensuitwisselingsovereenkomst" * 6  # no place to break
     make_case(
         organisation=utrecht,
-        title=("Zeeuwse ĳsbaan-monitor met € en ë " * 6)[:200],
+        title=("Zeeuwse ĳsbaan-monitor met € en ë " * 9)[:300],
         summary=("Een zeer lange samenvatting met ë, ĳ en € erin. " * 80) + long_word,
         with_parts=True,
     )
-    lonely = make_direction(code="R9", title="Richting zonder onderbouwing " + long_word)
+    lonely = make_direction(code="R9", title=("Richting zonder onderbouwing " + long_word)[:200])
     session = make_session(directions=[lonely], state="closed", title="Sessie zonder stemmen")
     response = client_for(cora).get(f"/sessions/{session.pk}/briefing.pdf")
     assert response.status_code == 200
