@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import briefing, decisions, views
+from . import audit, briefing, decisions, pages, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("toegankelijkheid", pages.accessibility, name="accessibility"),
+    path("audit/", audit.audit_log, name="audit_log"),
+    path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     # the board briefing (PDF)
