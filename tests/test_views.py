@@ -13,7 +13,15 @@ from cases.models import Layer
 from tests.factories import make_case, make_choice
 
 # Pages that must answer without a login.
-PUBLIC_URL_NAMES = {"login", "healthz", "set_language", "admin:login"}
+PUBLIC_URL_NAMES = {
+    "login",
+    "healthz",
+    "set_language",
+    "admin:login",
+    "accessibility",  # the accessibility statement: no data
+    "oidc_authentication_init",  # single sign-on: 404 unless configured
+    "oidc_authentication_callback",
+}
 SAMPLE_VALUES = ["1", "cases", "x"]
 
 
