@@ -52,16 +52,17 @@ ROW_HEIGHT = 28  # pixels per bar or grid row
 def _layout(*, height: int, **extra) -> dict:
     return {
         "height": height,
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 40, "pad": 4},
+        "margin": {"l": 10, "r": 30, "t": 10, "b": 40, "pad": 4},
         "font": FONT,
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "hoverlabel": {"font": FONT, "bgcolor": "#ffffff"},
+        # above the plot, clear of the axis title below it
         "legend": {
             "orientation": "h",
             "x": 0,
-            "y": -0.12,
-            "yanchor": "top",
+            "y": 1.02,
+            "yanchor": "bottom",
             "traceorder": "normal",
         },
         **extra,
@@ -269,7 +270,8 @@ def stack_map_figure(stack: dict, dimension: str = "sourcing") -> dict:
         "layout": _layout(
             height=150 + ROW_HEIGHT * len(rows),
             margin={"l": 10, "r": 10, "t": 40, "b": 10, "pad": 4},
-            legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom"},
+            # below the grid: the layer names take the top
+            legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"},
             hovermode="closest",
             xaxis={
                 "tickvals": list(range(len(layers))),

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from . import actions, charts, permissions, results
 from .decision_forms import (
@@ -51,6 +52,11 @@ def _get_session_for_user(request: HttpRequest, pk: int) -> BoardSession:
     """The session if the user may see it (no drafts for executives, only
     closed ones for civil servants); 404 otherwise."""
     return get_object_or_404(BoardSession.objects.visible_to(request.user), pk=pk)
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    """htmx gets the fragment; a history restore (back button) the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _agenda(session: BoardSession) -> list:
@@ -134,6 +140,7 @@ def _direction_form(request: HttpRequest, direction: Direction) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
+@vary_on_headers("HX-Request")
 def stack_map(request: HttpRequest) -> HttpResponse:
     published = Case.objects.visible_to(request.user).published()
     form = StackMapFilterForm(request.GET or None, cases=published)
@@ -148,7 +155,7 @@ def stack_map(request: HttpRequest) -> HttpResponse:
         "shares_figure": charts.layer_shares_figure(shares),
         "map_figure": charts.stack_map_figure(stack, dimension),
     }
-    template = "cases/stackmap.html#results" if request.htmx else "cases/stackmap.html"
+    template = "cases/stackmap.html#results" if _wants_fragment(request) else "cases/stackmap.html"
     return render(request, template, context)
 
 
@@ -171,6 +178,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
+@vary_on_headers("HX-Request")
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     session = _get_session_for_user(request, pk)
@@ -184,7 +192,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if permissions.is_executive(user) and not session.is_closed:
         context["my_vote_count"] = Vote.objects.filter(session=session, executive=user).count()
-    if request.htmx:
+    if _wants_fragment(request):
         return render(request, "cases/session_detail.html#turnout", context)
     return render(request, "cases/session_detail.html", context)
 

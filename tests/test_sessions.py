@@ -363,3 +363,38 @@ def test_outcome_for_a_direction_not_on_the_agenda_is_404(client_for, cora, clos
     )
     assert response.status_code == 404
     assert not AgendaItem.objects.filter(direction=other).exists()
+
+
+def test_session_pages_and_lists_run_a_fixed_number_of_queries(client_for, cora, erik, utrecht):
+    def world(directions_count: int, executives: int) -> dict:
+        directions = [make_direction() for _ in range(directions_count)]
+        sessions = {
+            state: make_session(directions=directions, state="open") for state in ("open", "closed")
+        }
+        for executive in [erik, *make_executives(count=executives, organisation=utrecht)]:
+            for direction in directions:
+                for session in sessions.values():
+                    make_vote(session=session, direction=direction, executive=executive, points=1)
+        sessions["closed"] = actions.do_close_session(sessions["closed"], by=cora)
+        make_session(directions=directions, state="draft")
+        return sessions
+
+    def measure(sessions: dict) -> list[int]:
+        counts = []
+        for user, url in [
+            (erik, "/sessions/"),
+            (erik, f"/sessions/{sessions['open'].pk}/"),
+            (erik, f"/sessions/{sessions['open'].pk}/ballot/"),
+            (cora, f"/sessions/{sessions['open'].pk}/"),
+            (cora, f"/sessions/{sessions['closed'].pk}/outcomes/"),
+            (cora, "/directions/"),
+        ]:
+            client = client_for(user)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200, url
+            counts.append(len(queries))
+        return counts
+
+    small = measure(world(2, 2))
+    large = measure(world(7, 15))
+    assert small == large

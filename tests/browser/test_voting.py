@@ -74,6 +74,8 @@ def test_executive_fills_the_ballot_with_the_keyboard_and_coordinator_closes(
     row = page.locator("#ballot-R1")
     expect(row.get_by_role("status")).to_contain_text("Uw stem op R1 is opgeslagen")
     expect(budget).to_contain_text("U heeft nog 7 van de 10 prioriteitspunten")
+    # the keyboard user stays where they were
+    expect(row.get_by_role("button", name="Stem op R1 opslaan")).to_be_focused()
     assert page.url.endswith(f"/sessions/{board.pk}/ballot/")  # saved in place
 
     # R2: more points than are left; the message sits next to the field, the input stays.
