@@ -6,14 +6,17 @@ Views and the API call these; neither has its own copy of the rules.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions
 from .models import (
     MAX_POINTS_PER_SESSION,
     BoardSession,
+    Case,
+    Choice,
     Direction,
     InvalidTransition,
     Outcome,
@@ -140,3 +143,168 @@ def do_create_role_analyses(case) -> None:
         [RoleAnalysis(case=case, counterpart=c) for c in RoleAnalysis.Counterpart.values],
         ignore_conflicts=True,
     )
+
+
+# --- Cases, their choices and role analyses (the stack canvas) -------------
+
+
+class CaseConflict(Exception):
+    """The write collides with the case as it is now (a title already in use,
+    a status that does not allow the step). The message says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ChoiceGone(Exception):
+    """The choice was deleted meanwhile, for instance in another tab."""
+
+
+# Status action → (statuses it may start from, status it leads to).
+CASE_ACTIONS = {
+    "submit": ((Case.Status.DRAFT,), Case.Status.SUBMITTED),
+    "publish": ((Case.Status.SUBMITTED,), Case.Status.PUBLISHED),
+    "send_back": ((Case.Status.SUBMITTED,), Case.Status.DRAFT),
+    "archive": (
+        (Case.Status.DRAFT, Case.Status.SUBMITTED, Case.Status.PUBLISHED),
+        Case.Status.ARCHIVED,
+    ),
+    "reopen": ((Case.Status.ARCHIVED,), Case.Status.DRAFT),
+}
+
+# What makes two choices the same choice (for the double-submit check).
+CHOICE_CONTENT_FIELDS = (
+    "layer_id",
+    "title",
+    "context",
+    "options_considered",
+    "chosen",
+    "sourcing",
+    "maturity",
+    "supplier_id",
+    "pros",
+    "cons",
+    "rationale",
+    "decided_by",
+    "decided_on",
+)
+
+
+def _locked_case(case_id: int) -> Case:
+    # Every write to a case's parts takes its row lock first, so deletes,
+    # edits and the double-submit check of one case run one after another.
+    return Case.objects.select_for_update().get(pk=case_id)
+
+
+def _touch_case(locked: Case, *, by) -> None:
+    """A part of the case changed: note who, and send a published case back
+    to review when its editor is not a coordinator."""
+    if permissions.edit_needs_review_again(by, locked):
+        locked.transition_to(Case.Status.SUBMITTED, by=by)
+    else:
+        # update() on purpose: no history record that says only "touched".
+        Case.objects.filter(pk=locked.pk).update(updated_by=by, updated_at=timezone.now())
+
+
+def _title_in_use_message() -> str:
+    return _("Deze organisatie heeft al een casus met deze titel.")
+
+
+def do_create_case(case: Case, *, by) -> Case:
+    """Save a new case with its three empty role analyses."""
+    case.created_by = by
+    case.updated_by = by
+    case.status = Case.Status.DRAFT
+    try:
+        with transaction.atomic():
+            case.save()
+            do_create_role_analyses(case)
+    except IntegrityError:
+        # A form sent twice, or a colleague just used the same title.
+        case.pk = None
+        raise CaseConflict(_title_in_use_message()) from None
+    return case
+
+
+def do_update_case(case: Case, *, fields: list[str], by) -> Case:
+    """Write the given fields of ``case`` onto the current row. The status is
+    not one of them: it moves only through ``do_change_case_status``, or back
+    to 'submitted' when a published case is edited."""
+    try:
+        with transaction.atomic():
+            locked = _locked_case(case.pk)
+            for name in fields:
+                setattr(locked, name, getattr(case, name))
+            locked.updated_by = by
+            if permissions.edit_needs_review_again(by, locked):
+                locked.transition_to(Case.Status.SUBMITTED, by=by)
+            else:
+                locked.save()
+    except IntegrityError:
+        raise CaseConflict(_title_in_use_message()) from None
+    return locked
+
+
+def do_change_case_status(case: Case, action: str, *, by, remark: str = "") -> tuple[Case, bool]:
+    """Take a status action. Returns the case and whether it changed: a case
+    already in the target status (a button pressed twice) is left as it is."""
+    sources, target = CASE_ACTIONS[action]
+    with transaction.atomic():
+        locked = _locked_case(case.pk)
+        if locked.status == target:
+            return locked, False
+        if locked.status not in sources:
+            raise CaseConflict(
+                _("Dat kan niet bij een casus met status “%(status)s”.")
+                % {"status": locked.get_status_display()}
+            )
+        locked.transition_to(target, by=by, remark=remark)
+    return locked, True
+
+
+def do_create_choice(choice: Choice, *, by) -> tuple[Choice, bool]:
+    """Save a new choice, unless the very same choice is already there: a form
+    sent twice (a double click, a resent post) must not make two. Returns the
+    choice and whether it was created."""
+    with transaction.atomic():
+        locked = _locked_case(choice.case_id)
+        same = {name: getattr(choice, name) for name in CHOICE_CONTENT_FIELDS}
+        twin = Choice.objects.filter(case_id=locked.pk, **same).order_by("pk").first()
+        if twin is not None:
+            return twin, False
+        choice.save()
+        _touch_case(locked, by=by)
+    return choice, True
+
+
+def do_update_choice(choice: Choice, *, by) -> Choice:
+    """Save an edited choice; raises ChoiceGone when it was deleted meanwhile
+    (a plain save would quietly bring it back)."""
+    with transaction.atomic():
+        locked = _locked_case(choice.case_id)
+        if not Choice.objects.filter(pk=choice.pk).exists():
+            raise ChoiceGone
+        choice.save(force_update=True)
+        _touch_case(locked, by=by)
+    return choice
+
+
+def do_delete_choice(choice: Choice, *, by) -> bool:
+    """Delete a choice; False when it was already gone (deleted twice)."""
+    with transaction.atomic():
+        locked = _locked_case(choice.case_id)
+        deleted, _per_model = Choice.objects.filter(pk=choice.pk, case_id=locked.pk).delete()
+        if deleted:
+            _touch_case(locked, by=by)
+    return bool(deleted)
+
+
+def do_update_role_analysis(analysis: RoleAnalysis, *, partners, by) -> RoleAnalysis:
+    """Save one role analysis and its partner organisations together."""
+    with transaction.atomic():
+        locked = _locked_case(analysis.case_id)
+        analysis.save()
+        analysis.partners.set(partners)
+        _touch_case(locked, by=by)
+    return analysis

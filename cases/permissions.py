@@ -184,3 +184,26 @@ def can_see_turnout_per_direction(user) -> bool:
     """While a session is open, executives see only the overall turnout;
     coordinators also see how many have voted per direction (never how)."""
     return is_coordinator(user)
+
+
+# Status actions on a case: who may take them. Whether the case's current
+# status allows the move is the life cycle's business (Case.TRANSITIONS and
+# actions.CASE_ACTIONS); this says only which role may ask for it.
+CASE_ACTIONS_FOR_EDITORS = ("submit",)
+CASE_ACTIONS_FOR_COORDINATORS = ("publish", "send_back", "archive", "reopen")
+
+
+def may_take_case_action(user, case, action: str) -> bool:
+    """A civil servant of the case's organisation submits; a coordinator
+    publishes, sends back, archives and reopens."""
+    if action in CASE_ACTIONS_FOR_EDITORS:
+        return can_edit_case(user, case)
+    if action in CASE_ACTIONS_FOR_COORDINATORS:
+        return is_coordinator(user)
+    return False
+
+
+def edit_needs_review_again(user, case) -> bool:
+    """A published case changed by anyone but a coordinator goes back to
+    'submitted', so a coordinator sees the change before it counts again."""
+    return case.status == "published" and not is_coordinator(user)
