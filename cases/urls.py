@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import briefing, views
+from . import audit, briefing, decisions, pages, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("toegankelijkheid", pages.accessibility, name="accessibility"),
+    path("audit/", audit.audit_log, name="audit_log"),
+    path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     # recording cases: the form, the status flow, the stack canvas in place, history
@@ -38,5 +41,26 @@ urlpatterns = [
         "sessions/<int:pk>/briefings/<int:briefing_id>.pdf",
         briefing.briefing_download,
         name="briefing_download",
+    ),
+    # directions, the stack map, board sessions: ballot, results and outcomes
+    path("directions/", decisions.direction_list, name="direction_list"),
+    path("directions/new/", decisions.direction_create, name="direction_create"),
+    path("directions/<str:code>/", decisions.direction_detail, name="direction_detail"),
+    path("directions/<str:code>/edit/", decisions.direction_edit, name="direction_edit"),
+    path("stack-map/", decisions.stack_map, name="stack_map"),
+    path("sessions/", decisions.session_list, name="session_list"),
+    path("sessions/new/", decisions.session_create, name="session_create"),
+    path("sessions/<int:pk>/", decisions.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/edit/", decisions.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/open/", decisions.session_open, name="session_open"),
+    path("sessions/<int:pk>/close/", decisions.session_close, name="session_close"),
+    path("sessions/<int:pk>/ballot/", decisions.session_ballot, name="session_ballot"),
+    path("sessions/<int:pk>/ballot/<str:code>/", decisions.session_vote, name="session_vote"),
+    path("sessions/<int:pk>/results/", decisions.session_results, name="session_results"),
+    path("sessions/<int:pk>/outcomes/", decisions.session_outcomes, name="session_outcomes"),
+    path(
+        "sessions/<int:pk>/outcomes/<str:code>/",
+        decisions.session_outcome,
+        name="session_outcome",
     ),
 ]
