@@ -146,16 +146,16 @@ def closed_session(utrecht):
     return actions.do_close_session(session, by=None)
 
 
-@pytest.mark.parametrize("page", ["results", "stack-map", "home"])
+@pytest.mark.parametrize("screen", ["results", "stack-map", "home"])
 def test_pages_carry_figures_as_json_and_no_inline_script(
-    client_for, erik, closed_session, utrecht, page
+    client_for, erik, closed_session, utrecht, screen
 ):
     make_choice(case=make_case(organisation=utrecht))
     url = {
         "results": f"/sessions/{closed_session.pk}/results/",
         "stack-map": "/stack-map/",
         "home": "/",
-    }[page]
+    }[screen]
     response = client_for(erik).get(url)
     html = response.content.decode()
     charts_on_page = re.findall(
