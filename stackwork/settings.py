@@ -219,14 +219,39 @@ if not DEBUG:
 DEMO_PASSWORD = env("DEMO_PASSWORD", "stackwork-demo")
 
 REST_FRAMEWORK = {
+    # Token first: an unauthenticated API call gets 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
+    "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
+    # Guessing passwords through the token endpoint is slowed down per client.
+    "DEFAULT_THROTTLE_RATES": {"token": env("API_TOKEN_THROTTLE_RATE", "10/minute")},
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Stackwork API",
+    "DESCRIPTION": "Cases, choices per stack layer, development directions and board sessions.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs' assets are served from our own static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "DirectionStatusEnum": "cases.models.Direction.Status",
+        "LayerCodeEnum": "cases.models.Layer.Code",
+        "CaseKindEnum": "cases.models.Case.Kind",
+        "OrganisationKindEnum": "cases.models.Organisation.Kind",
+    },
 }
 
 LOGGING = {
@@ -238,6 +263,6 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
-        "axes": {"level": "WARNING"},

@@ -15,6 +15,7 @@ urlpatterns = [
     path("oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),
     path("oidc/callback/", oidc.callback, name="oidc_authentication_callback"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("cases.api.urls")),
     path("", include("cases.urls")),
 ]
 
