@@ -39,6 +39,15 @@ class CaseFilterForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            # Offer only organisations whose cases this person may see.
+            visible = Case.objects.visible_to(user)
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                pk__in=visible.values("organisation_id")
+            )
+
     def filter(self, cases: QuerySet) -> QuerySet:
         """Apply the filters that are valid; a bad one is reported next to
         its field and left out, the others still apply."""

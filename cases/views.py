@@ -182,16 +182,12 @@ def _canvas_context(request: HttpRequest, case: Case) -> dict:
     }
 
 
-def _fresh_case(request: HttpRequest, pk: int) -> Case:
-    return _get_case_for_user(request, pk)
-
-
 # --- Case list, page, form, status and history --------------------------------
 
 
 @vary_on_headers("HX-Request")
 def case_list(request: HttpRequest) -> HttpResponse:
-    form = CaseFilterForm(request.GET or None)
+    form = CaseFilterForm(request.GET or None, user=request.user)
     cases = Case.objects.visible_to(request.user).select_related("organisation")
     if form.is_bound:
         form.is_valid()  # the valid filters apply; a bad one is shown next to its field
@@ -391,7 +387,7 @@ def _choice_form_context(request, case, form, *, slot, choice=None, start_layer=
 def _choice_saved(request, case_pk: int, choice: Choice, *, in_place: bool, add_layer, message):
     """The htmx answer after a save: the card (in place, or added to its
     layer), and the completeness, status and confirmation refreshed."""
-    case = _fresh_case(request, case_pk)
+    case = _get_case_for_user(request, case_pk)
     context = _canvas_context(request, case)
     context.update(
         {
@@ -405,6 +401,7 @@ def _choice_saved(request, case_pk: int, choice: Choice, *, in_place: bool, add_
     return render(request, "cases/choice_saved.html", context)
 
 
+@vary_on_headers("HX-Request")
 def choice_detail(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse:
     case = _get_case_for_user(request, pk)
     choice = _get_choice(case, choice_pk)
@@ -418,6 +415,7 @@ def choice_detail(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse
     return render(request, _template(request, "cases/choice_detail.html", "card"), context)
 
 
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def choice_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_editable_case(request, pk)
@@ -449,6 +447,7 @@ def choice_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, _template(request, "cases/choice_form.html", "form"), context)
 
 
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def choice_edit(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse:
     case = _get_editable_case(request, pk)
@@ -505,6 +504,7 @@ def _choice_gone(request: HttpRequest, case: Case, choice_pk: int, *, data=None)
     )
 
 
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def choice_delete(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse:
     """GET asks for confirmation (a fragment in place of the card, or a page);
@@ -519,7 +519,7 @@ def choice_delete(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse
             else _("Deze keuze was al verwijderd.")
         )
         if _wants_fragment(request):
-            context = _canvas_context(request, _fresh_case(request, case.pk))
+            context = _canvas_context(request, _get_case_for_user(request, case.pk))
             context.update({"removed_message": message, "choice_pk": choice_pk})
             return render(request, "cases/choice_deleted.html", context)
         messages.success(request, message)
@@ -556,6 +556,7 @@ def _role_cell(analysis: RoleAnalysis, label: str) -> dict:
     return {"counterpart": analysis.counterpart, "label": label, "analysis": analysis}
 
 
+@vary_on_headers("HX-Request")
 def roleanalysis_detail(request: HttpRequest, pk: int, counterpart: str) -> HttpResponse:
     case = _get_case_for_user(request, pk)
     label = _counterpart_label(counterpart)
@@ -568,6 +569,7 @@ def roleanalysis_detail(request: HttpRequest, pk: int, counterpart: str) -> Http
     return render(request, _template(request, "cases/roleanalysis_detail.html", "card"), context)
 
 
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def roleanalysis_edit(request: HttpRequest, pk: int, counterpart: str) -> HttpResponse:
     case = _get_editable_case(request, pk)
@@ -582,7 +584,7 @@ def roleanalysis_edit(request: HttpRequest, pk: int, counterpart: str) -> HttpRe
             )
             message = _("Rolanalyse “%(counterpart)s” is opgeslagen.") % {"counterpart": label}
             if _wants_fragment(request):
-                context = _canvas_context(request, _fresh_case(request, case.pk))
+                context = _canvas_context(request, _get_case_for_user(request, case.pk))
                 context.update(
                     {
                         "cell": next(c for c in context["grid"] if c["counterpart"] == counterpart),

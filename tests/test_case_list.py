@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Layer
-from tests.factories import make_case, make_choice
+from tests.factories import make_case, make_choice, make_organisation
 
 # Personas are also looked up by name (request.getfixturevalue), which pytest-django
 # cannot see when it orders tests: say here that every test needs the database.
@@ -175,3 +175,13 @@ def test_list_runs_the_same_queries_for_5_and_200_cases(client_for, alice, utrec
     with CaptureQueriesContext(connection) as ctx:
         client.get("/cases/?layer=data", **htmx)
     assert len(ctx.captured_queries) <= small[0]
+
+
+def test_organisation_filter_offers_only_organisations_with_visible_cases(client_for, bob):
+    hidden = make_organisation(name="Alleen concepten")
+    make_case(organisation=hidden, status="draft")
+    shown = make_organisation(name="Met publicatie")
+    make_case(organisation=shown)
+    html = client_for(bob).get("/cases/").text
+    assert f'<option value="{shown.pk}">Met publicatie</option>' in html
+    assert "Alleen concepten" not in html

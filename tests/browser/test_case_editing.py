@@ -42,8 +42,10 @@ def is_focused(locator) -> bool:
 
 
 def settled(locator):
-    """Wait until htmx has settled a swap (it moves the focus as it settles;
-    a person cannot type within those milliseconds, a test can)."""
+    """Wait until the in-place form is there and htmx has settled the swap
+    (htmx moves the focus as it settles; a person cannot type within those
+    milliseconds, a test can)."""
+    expect(locator.locator("form")).to_have_count(1)
     expect(locator).not_to_have_class(re.compile(r"htmx-(added|settling|swapping)"))
 
 
@@ -138,6 +140,7 @@ def test_a_validation_error_appears_next_to_the_field_and_the_text_stays(login, 
     page = login("alice")
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
     page.get_by_role("link", name="Keuze toevoegen in de laag Datacollectie").click()
+    settled(page.locator("#layer-data-add"))
     slot = page.locator("#layer-data-add")
     slot.get_by_label("Gekozen oplossing").fill("Wat ik al had getypt")
     slot.get_by_label("Sourcing").select_option("open_source")
@@ -168,6 +171,7 @@ def test_slow_saves_show_the_indicator_and_a_double_click_makes_one_choice(
     page = login("alice")
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
     page.get_by_role("link", name="Keuze toevoegen in de laag Datacollectie").click()
+    settled(page.locator("#layer-data-add"))
     slot = page.locator("#layer-data-add")
     slot.get_by_label("Keuze (korte titel)").fill("Eén keer")
     slot.get_by_label("Sourcing").select_option("in_house")
@@ -217,6 +221,7 @@ def test_editing_a_choice_deleted_in_another_tab_loses_nothing(login, world, liv
     url = f"{live_server.url}{case.get_absolute_url()}"
     page.goto(url)
     page.get_by_role("link", name="Bewerken Gedeelde keuze").click()
+    settled(page.locator(f"#choice-{choice.pk}"))
     page.locator(f"#choice-{choice.pk}").get_by_label("Gekozen oplossing").fill("Mijn nieuwe tekst")
 
     other = page.context.new_page()
@@ -301,6 +306,7 @@ def test_case_form_case_page_and_history_are_accessible(login, world, live_serve
     assert serious_violations(page) == []
     # with the in-place forms open, one showing errors
     page.get_by_role("link", name="Keuze toevoegen in de laag Datacollectie").click()
+    settled(page.locator("#layer-data-add"))
     page.locator("#layer-data-add").get_by_role("button", name="Opslaan").click()
     expect(page.locator("#layer-data-add-title_error")).to_be_visible()
     page.get_by_role("link", name="Bewerken rolanalyse Markt").click()
