@@ -36,7 +36,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import permissions
 from .models import BoardSession, Briefing, Case, Choice, LayerMeaning, RoleAnalysis, Vote
-from .results import POSITIONS, session_results, stack_map, turnout
+from .results import AGREEMENT_DEFINITION, POSITIONS, session_results, stack_map, turnout
 
 logger = logging.getLogger(__name__)
 
@@ -254,6 +254,7 @@ def briefing_context(session: BoardSession, *, user) -> dict:
         "generated_at": timezone.now(),
         "generated_by": user,
         "position_labels": [(p, Vote.Position(p).label) for p in POSITIONS],
+        "agreement_definition": AGREEMENT_DEFINITION,
     }
     if is_results:
         results = session_results(session)

@@ -194,6 +194,10 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["my_vote_count"] = Vote.objects.filter(session=session, executive=user).count()
     if _wants_fragment(request):
         return render(request, "cases/session_detail.html#turnout", context)
+    if permissions.is_executive(user) or permissions.is_coordinator(user):
+        # the briefings handed out for this session (cases/briefing.py)
+        context["briefings"] = list(session.briefings.select_related("created_by"))
+        context["can_brief"] = True
     return render(request, "cases/session_detail.html", context)
 
 

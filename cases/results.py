@@ -18,7 +18,7 @@ MAX_SPREAD = 2.0  # the largest standard deviation on the -2 … +2 scale
 
 # The agreement index in one sentence, for the results page and the briefing.
 AGREEMENT_DEFINITION = _(
-    "De eensgezindheid is 1 min de spreiding (standaardafwijking) van de standpunten, "
+    "De overeenstemming is 1 min de spreiding (standaardafwijking) van de standpunten, "
     "gescoord van −2 (sterk tegen) tot +2 (sterk voor), gedeeld door de grootst mogelijke "
     "spreiding 2: 1 als iedereen hetzelfde standpunt inneemt, 0 als het bestuur gelijk "
     "verdeeld is over de twee uitersten."

@@ -266,3 +266,13 @@ def test_a_closed_session_without_votes(client_for, cora):
         b"".join(client_for(cora).get(f"/sessions/{session.pk}/briefing.pdf").streaming_content)
     )
     assert "1 R8 Richting zonder stemmen 0 0 – nog geen besluit" in text
+
+
+def test_the_session_page_lists_the_briefings(client_for, cora, erik, alice, closed_session):
+    client = client_for(cora)
+    client.get(f"/sessions/{closed_session.pk}/briefing.pdf")
+    record = Briefing.objects.get()
+    for persona in (cora, erik):
+        page = client_for(persona).get(f"/sessions/{closed_session.pk}/")
+        assert "Briefing (PDF)" in page.text and record.sha256 in page.text
+    assert "Briefing (PDF)" not in client_for(alice).get(f"/sessions/{closed_session.pk}/").text

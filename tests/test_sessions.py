@@ -216,7 +216,7 @@ def test_results_after_close_for_everyone_with_access(request, client_for, close
     html = response.content.decode()
     eligible = 4 if persona == "erik" else 3  # erik is an executive too
     assert f"2 van de {eligible} bestuurders hebben gestemd." in html
-    assert "De eensgezindheid is 1 min de spreiding" in html  # the definition, in one sentence
+    assert "De overeenstemming is 1 min de spreiding" in html  # the definition, in one sentence
     # R1: one strongly for and one strongly against: agreement 0; R2 unanimous: 1
     assert '<td class="number">0,00</td>' in html and '<td class="number">1,00</td>' in html
     assert "Bewezen techniek" in html and "Te star" in html

@@ -110,12 +110,12 @@ def test_executive_fills_the_ballot_with_the_keyboard_and_coordinator_closes(
         page.get_by_role("img", name=re.compile("Divergerend gestapeld staafdiagram"))
     ).to_be_visible()
     expect(
-        page.get_by_role("table", name="Aantal stemmen per standpunt, met de eensgezindheid")
+        page.get_by_role("table", name="Aantal stemmen per standpunt, met de overeenstemming")
     ).to_be_visible()
     expect(page.get_by_role("table", name="Rangorde naar prioriteitspunten")).to_be_visible()
     expect(page.get_by_text("Bewezen techniek geeft rust.")).to_be_visible()
     expect(page.get_by_text("Te weinig ruimte voor vernieuwing.")).to_be_visible()
-    expect(page.get_by_text("De eensgezindheid is 1 min de spreiding")).to_be_visible()
+    expect(page.get_by_text("De overeenstemming is 1 min de spreiding")).to_be_visible()
     assert serious_violations(page) == []
     assert own_csp_errors == []
 
