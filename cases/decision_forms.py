@@ -230,13 +230,10 @@ class BallotForm(forms.Form):
         min_value=0,
         max_value=MAX_POINTS_PER_SESSION,
         initial=0,
-        help_text=_("0 tot %(max)d; samen over alle richtingen hoogstens %(max)d.")
-        % {"max": MAX_POINTS_PER_SESSION},
         error_messages={
             "required": _("Geef een aantal punten (0 mag ook)."),
             "invalid": _("Geef een heel getal."),
             "min_value": _("Geef 0 of meer punten."),
-            "max_value": _("Geef hoogstens %(max)d punten.") % {"max": MAX_POINTS_PER_SESSION},
         },
         widget=forms.NumberInput(attrs={"class": "input--short"}),
     )
@@ -252,6 +249,14 @@ class BallotForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.direction = direction
         self.fields["position"].label = _("Uw standpunt over %(code)s") % {"code": direction.code}
+        # interpolated here, per request, so that they come out in the user's language
+        points = self.fields["points"]
+        points.help_text = _("0 tot %(max)d; samen over alle richtingen hoogstens %(max)d.") % {
+            "max": MAX_POINTS_PER_SESSION
+        }
+        points.error_messages["max_value"] = _("Geef hoogstens %(max)d punten.") % {
+            "max": MAX_POINTS_PER_SESSION
+        }
 
 
 class OutcomeForm(forms.Form):
