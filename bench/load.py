@@ -83,6 +83,12 @@ class Server:
     def __init__(self, env: dict):
         self.env = env
         self.process: subprocess.Popen | None = None
+        self.log = tempfile.NamedTemporaryFile(
+            prefix="stackwork-gunicorn-", suffix=".log", delete=False
+        )
+        self.log = tempfile.NamedTemporaryFile(
+            prefix="stackwork-gunicorn-", suffix=".log", delete=False
+        )
 
     def __enter__(self) -> Server:
         self.process = subprocess.Popen(
@@ -107,7 +113,8 @@ class Server:
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            # a file, not a pipe: an unread pipe fills up and blocks every thread that logs
+            stderr=self.log,
             start_new_session=True,
         )
         deadline = time.monotonic() + 60
@@ -118,9 +125,7 @@ class Server:
             except OSError:
                 pass
             if self.process.poll() is not None:
-                raise RuntimeError(
-                    "gunicorn stopped: " + self.process.stderr.read().decode()[-2000:]
-                )
+                raise RuntimeError("gunicorn stopped: " + Path(self.log.name).read_text()[-2000:])
             time.sleep(0.3)
         raise RuntimeError("gunicorn did not answer /healthz within 60 s")
 
