@@ -86,9 +86,6 @@ class Server:
         self.log = tempfile.NamedTemporaryFile(
             prefix="stackwork-gunicorn-", suffix=".log", delete=False
         )
-        self.log = tempfile.NamedTemporaryFile(
-            prefix="stackwork-gunicorn-", suffix=".log", delete=False
-        )
 
     def __enter__(self) -> Server:
         self.process = subprocess.Popen(
