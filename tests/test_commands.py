@@ -172,3 +172,10 @@ def test_generate_data_refuses_production_and_nonsense(db, settings):
     with pytest.raises(CommandError, match="at least 1"):
         call_command("generate_data", "--cases", "0", stdout=io.StringIO())
     assert not Case.objects.exists()
+
+
+def test_demo_sessions_record_when_they_opened_and_closed(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    assert all(s.opened_at for s in BoardSession.objects.all())
+    assert BoardSession.objects.get(state="closed").closed_at

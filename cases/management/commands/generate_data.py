@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from cases.models import (
     MAX_POINTS_PER_SESSION,
@@ -247,12 +248,14 @@ class Command(BaseCommand):
             date="2026-06-01",
             description="Gegenereerd voor metingen.",
             state=BoardSession.State.OPEN,
+            opened_at=timezone.now(),
         )
         opened = BoardSession.objects.create(
             title=f"Synthetische sessie {run + 2} (open)",
             date="2026-12-01",
             description="Gegenereerd voor metingen.",
             state=BoardSession.State.OPEN,
+            opened_at=timezone.now(),
         )
         for session in (closed, opened):
             AgendaItem.objects.bulk_create(

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from cases.models import (
     AgendaItem,
@@ -185,6 +186,7 @@ class Command(BaseCommand):
                     "date": row["date"],
                     "description": row["description"],
                     "state": BoardSession.State.OPEN,
+                    "opened_at": timezone.now(),
                     "created_by": users["coordinator"],
                 },
             )
