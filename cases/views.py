@@ -100,8 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "dashboard": dashboard,
     }
     if dashboard:
-        stack = results.stack_map(published)
-        shares = charts.layer_shares_table(stack["summary"], "sourcing")
+        shares = charts.layer_shares_table(results.layer_summary(published), "sourcing")
         context["shares"] = shares
         context["shares_figure"] = charts.layer_shares_figure(shares)
         context["directions"] = list(Direction.objects.visible_to(user))

@@ -57,3 +57,18 @@ def test_session_results_count_rank_and_reason(utrecht):
     assert (second.points, second.rank, second.agreement) == (8, 1, 1.0)
     assert first.reasons == [{"position": "oppose", "position_label": "Tegen", "reason": "Te duur"}]
     assert turnout(session) == {"eligible": 3, "voted": 2, "per_direction": {r1.pk: 2, r2.pk: 1}}
+
+
+def test_layer_summary_counts_like_the_stack_map(utrecht):
+    from cases.models import Case, Layer
+    from cases.results import layer_summary, stack_map
+    from tests.factories import make_case, make_choice
+
+    case = make_case(organisation=utrecht, with_parts=True)
+    make_choice(case=case, layer=Layer.objects.get(code="data"), sourcing="open_source",
+                maturity="experimental")
+    make_case(organisation=utrecht, status="draft", with_parts=True)  # not published: not counted
+    published = Case.objects.published()
+    assert layer_summary(published) == stack_map(published)["summary"]
+    data = next(row for row in layer_summary(published) if row["layer"].code == "data")
+    assert data["sourcing"]["open_source"] == 1 and data["sourcing"]["in_house"] == 1
