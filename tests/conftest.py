@@ -78,3 +78,14 @@ def stack_basics(transactional_db):
 
     migration = importlib.import_module("cases.migrations.0002_layers_and_roles")
     migration.forwards(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def dutch_outside_requests():
+    """A request in English leaves English active in the thread; every test
+    starts in the default language again."""
+    from django.utils import translation
+
+    translation.activate("nl")
+    yield
+    translation.deactivate()
