@@ -6,19 +6,23 @@ Views and the API call these; neither has its own copy of the rules.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions
+from .lifecycle import CASE_STEPS, SESSION_STEPS, Step
 from .models import (
     MAX_POINTS_PER_SESSION,
+    AgendaItem,
     BoardSession,
     Case,
     Choice,
     Direction,
     InvalidTransition,
+    LayerMeaning,
     Outcome,
     RoleAnalysis,
     Vote,
@@ -93,18 +97,56 @@ def do_cast_vote(
     return vote
 
 
-def do_open_session(session: BoardSession, *, by) -> BoardSession:
+# --- Board sessions: the state flow, the agenda, the outcomes -----------------
+
+
+def do_session_step(session: BoardSession, name: str, *, by) -> BoardSession:
+    """Open or close a session (``lifecycle.SESSION_STEPS``), under the same
+    row lock as voting, so no vote lands after a close."""
+    step = SESSION_STEPS[name]
     with transaction.atomic():
         locked = _locked_session(session.pk)
-        locked.open(by=by)
+        if not step.may(by, locked):
+            raise PermissionDenied(_("Alleen coördinatoren openen en sluiten sessies."))
+        if not step.starts_from(locked.state):
+            raise InvalidTransition(str(step.refused))
+        problem = step.check(locked) if step.check else None
+        if problem:
+            raise InvalidTransition(str(problem))
+        locked.state = step.target
+        if step.target == BoardSession.State.OPEN:
+            locked.opened_at = timezone.now()
+        elif step.target == BoardSession.State.CLOSED:
+            locked.closed_at = timezone.now()
+        locked.save()
     return locked
 
 
-def do_close_session(session: BoardSession, *, by) -> BoardSession:
+def do_save_session(session: BoardSession, *, agenda: list[Direction] | None, by) -> BoardSession:
+    """Save a session's title, date and description and, while it is in
+    preparation, its agenda in the given order. Once it is open the votes
+    refer to the agenda, so it stays as it is."""
     with transaction.atomic():
-        locked = _locked_session(session.pk)
-        locked.close(by=by)
-    return locked
+        if session.pk is not None:
+            locked = _locked_session(session.pk)
+            if agenda is not None and locked.state != BoardSession.State.DRAFT:
+                raise InvalidTransition(
+                    _("De agenda ligt vast zodra de sessie geopend is.")
+                )
+            session.state = locked.state  # the state moves only through do_session_step
+        else:
+            session.state = BoardSession.State.DRAFT
+            session.created_by = by
+        session.save()
+        if agenda is not None:
+            session.agenda_items.all().delete()
+            AgendaItem.objects.bulk_create(
+                [
+                    AgendaItem(session=session, direction=direction, position=position)
+                    for position, direction in enumerate(agenda, start=1)
+                ]
+            )
+    return session
 
 
 def do_record_outcome(
@@ -116,16 +158,18 @@ def do_record_outcome(
     review_date=None,
     by=None,
 ) -> Outcome:
-    """Record the board's decision on a direction; the direction's status follows."""
-    if session.state != BoardSession.State.CLOSED:
-        raise InvalidTransition(_("Besluiten worden vastgelegd nadat de sessie is gesloten."))
+    """Record the board's decision on a direction; the direction's status
+    follows the decision (an amended direction is adopted as amended)."""
     with transaction.atomic():
-        if not session.agenda_items.filter(direction=direction).exists():
+        locked = _locked_session(session.pk)
+        if locked.state != BoardSession.State.CLOSED:
+            raise InvalidTransition(_("Besluiten worden vastgelegd nadat de sessie is gesloten."))
+        if not locked.agenda_items.filter(direction=direction).exists():
             raise InvalidTransition(
                 _("Deze ontwikkelrichting stond niet op de agenda van de sessie.")
             )
         outcome, _created = Outcome.objects.update_or_create(
-            session=session,
+            session=locked,
             direction=direction,
             defaults={
                 "decision": decision,
@@ -134,7 +178,47 @@ def do_record_outcome(
                 "recorded_by": by,
             },
         )
+        target = Outcome.DIRECTION_STATUS[decision]
+        current = Direction.objects.select_for_update().get(pk=direction.pk)
+        if current.status != target:
+            current.status = target
+            current.save(update_fields=["status", "updated_at"])
+        direction.status = target
     return outcome
+
+
+# --- Directions -------------------------------------------------------------
+
+
+def do_save_direction(
+    direction: Direction,
+    *,
+    meanings: dict,
+    evidence_cases=None,
+    evidence_choices=None,
+    by=None,
+) -> Direction:
+    """Save a direction with what it means per layer (``{layer: text}``; an
+    empty text removes the meaning) and its evidence, all or nothing. The
+    status is not written here: it follows the board's outcomes."""
+    with transaction.atomic():
+        if direction.pk is not None:
+            current = Direction.objects.select_for_update().get(pk=direction.pk)
+            direction.status = current.status
+        direction.save()
+        if evidence_cases is not None:
+            direction.evidence_cases.set(evidence_cases)
+        if evidence_choices is not None:
+            direction.evidence_choices.set(evidence_choices)
+        for layer, text in meanings.items():
+            text = text.strip()
+            if text:
+                LayerMeaning.objects.update_or_create(
+                    direction=direction, layer=layer, defaults={"text": text}
+                )
+            else:
+                LayerMeaning.objects.filter(direction=direction, layer=layer).delete()
+    return direction
 
 
 def do_create_role_analyses(case) -> None:
@@ -161,18 +245,6 @@ class ChoiceGone(Exception):
     """The choice was deleted meanwhile, for instance in another tab."""
 
 
-# Status action → (statuses it may start from, status it leads to).
-CASE_ACTIONS = {
-    "submit": ((Case.Status.DRAFT,), Case.Status.SUBMITTED),
-    "publish": ((Case.Status.SUBMITTED,), Case.Status.PUBLISHED),
-    "send_back": ((Case.Status.SUBMITTED,), Case.Status.DRAFT),
-    "archive": (
-        (Case.Status.DRAFT, Case.Status.SUBMITTED, Case.Status.PUBLISHED),
-        Case.Status.ARCHIVED,
-    ),
-    "reopen": ((Case.Status.ARCHIVED,), Case.Status.DRAFT),
-}
-
 # What makes two choices the same choice (for the double-submit check).
 CHOICE_CONTENT_FIELDS = (
     "layer_id",
@@ -197,11 +269,19 @@ def _locked_case(case_id: int) -> Case:
     return Case.objects.select_for_update().get(pk=case_id)
 
 
+def _apply_case_step(locked: Case, step: Step, *, by, remark: str = "") -> None:
+    locked.status = step.target
+    locked.review_remark = remark if step.asks_remark else ""
+    locked.updated_by = by
+    locked.save()
+
+
 def _touch_case(locked: Case, *, by) -> None:
     """A part of the case changed: note who, and send a published case back
     to review when its editor is not a coordinator."""
-    if permissions.edit_needs_review_again(by, locked):
-        locked.transition_to(Case.Status.SUBMITTED, by=by)
+    review_again = CASE_STEPS["review_again"]
+    if review_again.may(by, locked):
+        _apply_case_step(locked, review_again, by=by)
     else:
         # update() on purpose: no history record that says only "touched".
         Case.objects.filter(pk=locked.pk).update(updated_by=by, updated_at=timezone.now())
@@ -237,8 +317,9 @@ def do_update_case(case: Case, *, fields: list[str], by) -> Case:
             for name in fields:
                 setattr(locked, name, getattr(case, name))
             locked.updated_by = by
-            if permissions.edit_needs_review_again(by, locked):
-                locked.transition_to(Case.Status.SUBMITTED, by=by)
+            review_again = CASE_STEPS["review_again"]
+            if review_again.may(by, locked):
+                _apply_case_step(locked, review_again, by=by)
             else:
                 locked.save()
     except IntegrityError:
@@ -246,20 +327,23 @@ def do_update_case(case: Case, *, fields: list[str], by) -> Case:
     return locked
 
 
-def do_change_case_status(case: Case, action: str, *, by, remark: str = "") -> tuple[Case, bool]:
-    """Take a status action. Returns the case and whether it changed: a case
-    already in the target status (a button pressed twice) is left as it is."""
-    sources, target = CASE_ACTIONS[action]
+def do_case_step(case: Case, name: str, *, by, remark: str = "") -> tuple[Case, bool]:
+    """Take a step of the case's life cycle (``lifecycle.CASE_STEPS``).
+    Returns the case and whether it changed: a case already where the step
+    leads (a button pressed twice) is left as it is."""
+    step = CASE_STEPS[name]
     with transaction.atomic():
         locked = _locked_case(case.pk)
-        if locked.status == target:
+        if not step.may(by, locked):
+            raise PermissionDenied(_("U mag dit niet doen met deze casus."))
+        if locked.status == step.target:
             return locked, False
-        if locked.status not in sources:
-            raise CaseConflict(
-                _("Dat kan niet bij een casus met status “%(status)s”.")
-                % {"status": locked.get_status_display()}
-            )
-        locked.transition_to(target, by=by, remark=remark)
+        if not step.starts_from(locked.status):
+            raise CaseConflict(str(step.refused) % {"status": locked.get_status_display()})
+        problem = step.check(locked) if step.check else None
+        if problem:
+            raise CaseConflict(str(problem))
+        _apply_case_step(locked, step, by=by, remark=remark)
     return locked, True
 
 

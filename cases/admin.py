@@ -1,8 +1,15 @@
-from django.contrib import admin
+"""Django's admin for coordinators. Statuses and states are read-only here:
+they move only through the life cycles (``lifecycle.py``), offered as admin
+actions that run the same ``actions`` as the pages and the API."""
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import actions as domain
+from .lifecycle import CASE_STEPS, SESSION_STEPS
 from .models import (
     AgendaItem,
     BoardSession,
@@ -21,6 +28,30 @@ from .models import (
 
 admin.site.site_header = _("Stackwork beheer")
 admin.site.site_title = _("Stackwork beheer")
+
+
+def _step_action(steps: dict, name: str, take):
+    """An admin action that takes one life-cycle step for each selected row."""
+    step = steps[name]
+
+    @admin.action(description=step.label)
+    def run(modeladmin, request, queryset):
+        taken = 0
+        for obj in queryset:
+            try:
+                take(obj, name, by=request.user)
+            except (domain.CaseConflict, domain.InvalidTransition, PermissionDenied) as refusal:
+                reason = getattr(refusal, "message", None) or " ".join(
+                    getattr(refusal, "messages", [str(refusal)])
+                )
+                modeladmin.message_user(request, f"{obj}: {reason}", messages.ERROR)
+            else:
+                taken += 1
+        if taken:
+            modeladmin.message_user(request, f"{step.done} ({taken})", messages.SUCCESS)
+
+    run.__name__ = f"step_{name}"
+    return run
 
 
 @admin.register(User)
@@ -93,8 +124,20 @@ class CaseAdmin(SimpleHistoryAdmin):
     list_select_related = ["organisation"]
     search_fields = ["title", "summary", "department"]
     autocomplete_fields = ["organisation"]
-    readonly_fields = ["created_at", "updated_at", "created_by", "updated_by"]
+    readonly_fields = [
+        "status",
+        "review_remark",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "updated_by",
+    ]
     inlines = [ChoiceInline, RoleAnalysisInline]
+    actions = [
+        _step_action(CASE_STEPS, name, lambda case, name, by: domain.do_case_step(case, name, by=by))
+        for name, step in CASE_STEPS.items()
+        if step.offered
+    ]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -131,6 +174,7 @@ class LayerMeaningInline(admin.TabularInline):
 class DirectionAdmin(SimpleHistoryAdmin):
     list_display = ["code", "title", "status"]
     list_filter = ["status"]
+    readonly_fields = ["status"]  # follows the board's outcomes
     search_fields = ["code", "title", "summary"]
     filter_horizontal = ["evidence_cases", "evidence_choices"]
     inlines = [LayerMeaningInline]
@@ -146,9 +190,17 @@ class BoardSessionAdmin(SimpleHistoryAdmin):
     list_display = ["title", "date", "state"]
     list_filter = ["state"]
     search_fields = ["title"]
-    readonly_fields = ["opened_at", "closed_at", "created_by"]
+    readonly_fields = ["state", "opened_at", "closed_at", "created_by"]
     inlines = [AgendaItemInline]
     date_hierarchy = "date"
+    actions = [
+        _step_action(SESSION_STEPS, name, domain.do_session_step) for name in SESSION_STEPS
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Vote)
@@ -175,9 +227,32 @@ class VoteAdmin(admin.ModelAdmin):
 
 @admin.register(Outcome)
 class OutcomeAdmin(SimpleHistoryAdmin):
+    """Outcomes are recorded through ``actions.do_record_outcome``, as on the
+    outcomes page: only for a closed session, and the direction's status follows."""
+
     list_display = ["session", "direction", "decision", "review_date"]
     list_filter = ["decision", "session"]
     list_select_related = ["session", "direction"]
+    fields = ["session", "direction", "decision", "statement", "review_date"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "session":
+            kwargs["queryset"] = BoardSession.objects.filter(state=BoardSession.State.CLOSED)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = domain.do_record_outcome(
+                session=obj.session,
+                direction=obj.direction,
+                decision=obj.decision,
+                statement=obj.statement,
+                review_date=obj.review_date,
+                by=request.user,
+            )
+        except domain.InvalidTransition as refusal:
+            raise PermissionDenied(" ".join(refusal.messages)) from refusal
+        obj.pk = saved.pk
 
 
 @admin.register(Briefing)

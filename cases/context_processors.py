@@ -1,11 +1,11 @@
+from django.conf import settings
+
 from . import permissions
 
 
 def roles(request) -> dict:
     """The current user's roles, for menus and controls in every template."""
     user = getattr(request, "user", None)
-    from django.conf import settings
-
     return {
         "oidc_enabled": settings.OIDC_ENABLED,
         "oidc_provider_name": settings.OIDC_PROVIDER_NAME,

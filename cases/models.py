@@ -10,24 +10,121 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-
-from .permissions import (
-    BoardSessionQuerySet,
-    CasePartQuerySet,
-    CaseQuerySet,
-    DirectionQuerySet,
-    OutcomeQuerySet,
-    VoteQuerySet,
-)
 
 MAX_POINTS_PER_SESSION = 10
 
 
 class InvalidTransition(ValidationError):
-    """A status change that the life cycle does not allow."""
+    """A status change that the life cycle does not allow (``cases.lifecycle``)."""
+
+
+class Role(models.TextChoices):
+    """The three roles of Stackwork, held as Django groups of the same name."""
+
+    CIVIL_SERVANT = "civil_servant", _("Ambtenaar")
+    EXECUTIVE = "executive", _("Bestuurder")
+    COORDINATOR = "coordinator", _("Coördinator")
+
+
+def roles_of(user) -> frozenset[str]:
+    """The role codes a user holds, read once per user object. A superuser
+    counts as a coordinator; an inactive or anonymous user holds none.
+    ``cases.permissions`` turns these into the rules."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_stackwork_roles", None)
+    if cached is None:
+        held = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        if user.is_superuser:
+            held.add(Role.COORDINATOR)
+        cached = user._stackwork_roles = frozenset(held)
+    return cached
+
+
+# --- Visibility: which rows a user may read --------------------------------
+# Each model's QuerySet.visible_to(user) is the one statement of who may
+# read it; the pages, the API, the admin and the PDF all start from it.
+
+# Case statuses that everybody with a role may read.
+PUBLIC_CASE_STATUSES = ("published", "archived")
+
+
+def _case_visible_q(user, prefix: str = "") -> Q | None:
+    """None means: everything. An empty Q(pk__in=[]) means nothing."""
+    roles = roles_of(user)
+    if Role.COORDINATOR in roles:
+        return None
+    if not roles:
+        return Q(**{f"{prefix}pk__in": []})
+    q = Q(**{f"{prefix}status__in": PUBLIC_CASE_STATUSES})
+    if Role.CIVIL_SERVANT in roles and user.organisation_id:
+        q |= Q(**{f"{prefix}organisation_id": user.organisation_id})
+    return q
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CaseQuerySet:
+        q = _case_visible_q(user)
+        return self if q is None else self.filter(q)
+
+    def published(self) -> CaseQuerySet:
+        return self.filter(status=Case.Status.PUBLISHED)
+
+    def with_parts(self) -> CaseQuerySet:
+        """With the choices (their layer and supplier) and the role analyses
+        (their partners): what the canvas, the API and completeness read."""
+        return self.prefetch_related(
+            models.Prefetch("choices", queryset=Choice.objects.select_related("layer", "supplier")),
+            models.Prefetch(
+                "role_analyses", queryset=RoleAnalysis.objects.prefetch_related("partners")
+            ),
+        )
+
+
+class CasePartQuerySet(models.QuerySet):
+    """Choices and role analyses: they follow the rules of their case."""
+
+    def visible_to(self, user):
+        q = _case_visible_q(user, "case__")
+        return self if q is None else self.filter(q)
+
+
+class DirectionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if roles_of(user) else self.none()
+
+
+class BoardSessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Coordinators see every session, executives all but drafts, civil
+        servants the closed ones."""
+        roles = roles_of(user)
+        if Role.COORDINATOR in roles:
+            return self
+        if Role.EXECUTIVE in roles:
+            return self.exclude(state=BoardSession.State.DRAFT)
+        if roles:
+            return self.filter(state=BoardSession.State.CLOSED)
+        return self.none()
+
+
+class VoteQuerySet(models.QuerySet):
+    """Votes are secret while their session is open: only the voter sees
+    their own; everyone who may see a closed session sees its votes."""
+
+    def visible_to(self, user):
+        if not roles_of(user):
+            return self.none()
+        closed = BoardSession.objects.visible_to(user).filter(state=BoardSession.State.CLOSED)
+        return self.filter(Q(executive_id=user.pk) | Q(session__in=closed))
+
+
+class OutcomeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(session__in=BoardSession.objects.visible_to(user))
 
 
 class Organisation(models.Model):
@@ -152,18 +249,6 @@ class Case(models.Model):
         DIGITAL_TWIN = "digital_twin", _("Digital twin")
         OTHER = "other", _("Overig")
 
-    # (from, to) pairs the life cycle allows.
-    TRANSITIONS = {
-        (Status.DRAFT, Status.SUBMITTED),
-        (Status.SUBMITTED, Status.PUBLISHED),
-        (Status.SUBMITTED, Status.DRAFT),
-        (Status.PUBLISHED, Status.SUBMITTED),
-        (Status.DRAFT, Status.ARCHIVED),
-        (Status.SUBMITTED, Status.ARCHIVED),
-        (Status.PUBLISHED, Status.ARCHIVED),
-        (Status.ARCHIVED, Status.DRAFT),
-    }
-
     title = models.CharField(_("titel"), max_length=300)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="cases"
@@ -225,37 +310,6 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.pk])
-
-    def can_transition_to(self, status: str) -> bool:
-        return (self.status, status) in self.TRANSITIONS
-
-    def transition_to(self, status: str, *, by=None, remark: str = "") -> None:
-        """Move the case in its life cycle; refuse what the cycle does not allow."""
-        if not self.can_transition_to(status):
-            raise InvalidTransition(
-                _("Een casus met status “%(from)s” kan niet naar “%(to)s”.")
-                % {
-                    "from": self.Status(self.status).label,
-                    "to": self.Status(status).label if status in self.Status.values else status,
-                },
-                code="invalid_transition",
-            )
-        self.status = status
-        self.review_remark = remark if status == self.Status.DRAFT and remark else ""
-        self.updated_by = by
-        self.save()
-
-    def submit(self, *, by=None) -> None:
-        self.transition_to(self.Status.SUBMITTED, by=by)
-
-    def publish(self, *, by=None) -> None:
-        self.transition_to(self.Status.PUBLISHED, by=by)
-
-    def send_back(self, *, by=None, remark: str = "") -> None:
-        self.transition_to(self.Status.DRAFT, by=by, remark=remark)
-
-    def archive(self, *, by=None) -> None:
-        self.transition_to(self.Status.ARCHIVED, by=by)
 
     def completeness(self, layers=None) -> dict:
         """Which layers still lack a choice and which role analyses are empty.
@@ -539,25 +593,6 @@ class BoardSession(models.Model):
     def is_closed(self) -> bool:
         return self.state == self.State.CLOSED
 
-    def open(self, *, by=None) -> None:
-        """Open for voting. Use ``actions.do_open_session`` from views: it locks the row."""
-        if self.state != self.State.DRAFT:
-            raise InvalidTransition(_("Alleen een sessie in voorbereiding kan worden geopend."))
-        if not self.agenda_items.exists():
-            raise InvalidTransition(_("Zet eerst ontwikkelrichtingen op de agenda."))
-        self.state = self.State.OPEN
-        self.opened_at = timezone.now()
-        self.save()
-
-    def close(self, *, by=None) -> None:
-        """Close voting. Use ``actions.do_close_session`` from views: it locks the row."""
-        if self.state != self.State.OPEN:
-            raise InvalidTransition(_("Alleen een open sessie kan worden gesloten."))
-        self.state = self.State.CLOSED
-        self.closed_at = timezone.now()
-        self.save()
-
-
 class AgendaItem(models.Model):
     session = models.ForeignKey(
         BoardSession,
@@ -724,14 +759,6 @@ class Outcome(models.Model):
     def __str__(self) -> str:
         return f"{self.direction.code}: {self.get_decision_display()}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # The direction's status follows the board's latest decision.
-        direction = self.direction
-        status = self.DIRECTION_STATUS[self.decision]
-        if direction.status != status:
-            direction.status = status
-            direction.save(update_fields=["status", "updated_at"])
 
 
 class Briefing(models.Model):

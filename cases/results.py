@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from .models import BoardSession, Outcome, User, Vote
+from .models import AgendaItem, BoardSession, Choice, Layer, Outcome, Role, User, Vote
 
 POSITIONS = list(Vote.Position.values)  # strongly_support … strongly_oppose
 MAX_SPREAD = 2.0  # the largest standard deviation on the -2 … +2 scale
@@ -69,14 +69,12 @@ class DirectionResult:
         return [self]
 
 
-def executives() -> list[User]:
-    return list(User.objects.filter(groups__name="executive", is_active=True).distinct())
-
-
 def turnout(session: BoardSession) -> dict:
     """How many executives have voted (on at least one direction), and per
     direction how many votes there are. The only live figure of an open session."""
-    eligible = User.objects.filter(groups__name="executive", is_active=True).distinct().count()
+    eligible = (
+        User.objects.filter(groups__name=Role.EXECUTIVE, is_active=True).distinct().count()
+    )
     voted = session.votes.values("executive").distinct().count()
     per_direction = dict(
         session.votes.values_list("direction_id")
@@ -145,8 +143,6 @@ def stack_map(cases) -> dict:
     Three queries whatever the number of cases (cases, layers, choices). The
     stack-map page, its chart and the PDF briefing all read this.
     """
-    from .models import Choice, Layer
-
     layers = list(Layer.objects.all())
     cases = list(cases.select_related("organisation").order_by("title", "pk"))
     cells: dict[tuple[int, int], list] = {}
@@ -181,8 +177,6 @@ def layer_summary(cases) -> list[dict]:
     """Per layer the count of each sourcing and maturity over the given cases,
     counted in SQL: the same numbers as ``stack_map(cases)["summary"]``
     without loading every choice (for pages that show only the summary)."""
-    from .models import Choice, Layer
-
     layers = list(Layer.objects.all())
     summary = {
         layer.pk: {
@@ -230,8 +224,6 @@ def direction_history(direction, sessions) -> list[SessionRecord]:
     """The voting history of one direction over the given sessions (pass the
     sessions the viewer may see), newest first. Open and draft sessions are
     listed without numbers: their votes are secret. Three queries."""
-    from .models import AgendaItem
-
     items = list(
         AgendaItem.objects.filter(direction=direction, session__in=sessions)
         .select_related("session")

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from cases.permissions import CIVIL_SERVANT, COORDINATOR, EXECUTIVE
+from cases.models import Role
 from tests.factories import make_organisation, make_user
 
 # Playwright's sync API runs an event loop; Django's ORM must still be usable
@@ -31,22 +31,22 @@ def zuid_holland(db):
 
 @pytest.fixture
 def alice(utrecht):
-    return make_user(username="alice", role=CIVIL_SERVANT, organisation=utrecht)
+    return make_user(username="alice", role=Role.CIVIL_SERVANT, organisation=utrecht)
 
 
 @pytest.fixture
 def bob(zuid_holland):
-    return make_user(username="bob", role=CIVIL_SERVANT, organisation=zuid_holland)
+    return make_user(username="bob", role=Role.CIVIL_SERVANT, organisation=zuid_holland)
 
 
 @pytest.fixture
 def erik(utrecht):
-    return make_user(username="erik", role=EXECUTIVE, organisation=utrecht)
+    return make_user(username="erik", role=Role.EXECUTIVE, organisation=utrecht)
 
 
 @pytest.fixture
 def cora(utrecht):
-    user = make_user(username="cora", role=COORDINATOR, organisation=utrecht)
+    user = make_user(username="cora", role=Role.COORDINATOR, organisation=utrecht)
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     return user

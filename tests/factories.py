@@ -42,6 +42,12 @@ def make_user(
     return user
 
 
+def make_coordinator(*, username: str | None = None) -> User:
+    """A coordinator to take the steps only coordinators may take (open and
+    close a session) in tests about something else."""
+    return make_user(username=username, role="coordinator")
+
+
 def make_case(
     *,
     organisation: Organisation,

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.throttling import ScopedRateThrottle
 
+from cases.actions import do_case_step
 from cases.models import BoardSession, Case, Choice, Layer, RoleAnalysis, Vote
 from tests.api_support import make_api_world, token_client
 from tests.factories import (
@@ -304,7 +305,7 @@ def test_civil_servant_editing_a_published_case_sends_it_back_for_review(alice, 
     case.refresh_from_db()
     assert case.status == "submitted" and case.updated_by == alice
 
-    case.publish(by=cora)
+    do_case_step(case, "publish", by=cora)
     token_client(cora).patch(f"{API}/cases/{case.pk}/", {"goal": "Beter."}, format="json")
     case.refresh_from_db()
     assert case.status == "published" and case.goal == "Beter."
@@ -581,7 +582,16 @@ def test_results_after_close(world, alice):
     response = token_client(alice).get(f"{API}/sessions/{world['closed_session']}/results/")
     assert response.status_code == 200
     body = response.json()
-    assert body["turnout"] == {"eligible": 2, "voted": 2, "per_direction": None}
+    # after the close the counts per direction are part of the results, for
+    # everyone who may see the session, as on the results page
+    assert body["turnout"] == {
+        "eligible": 2,
+        "voted": 2,
+        "per_direction": [
+            {"direction": world["direction"], "votes": 2},
+            {"direction": world["second_direction"], "votes": 0},
+        ],
+    }
     first, second = body["directions"]
     assert (first["code"], first["rank"], first["points"], first["voters"]) == ("R1", 1, 6, 2)
     assert first["counts"] == {

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.actions import do_cast_vote, do_close_session
+from cases.actions import do_case_step, do_cast_vote, do_session_step
 from tests.factories import make_case, make_direction, make_session
 
 
@@ -14,7 +14,7 @@ def history(utrecht, alice, erik, cora):
     from simple_history.utils import update_change_reason  # noqa: F401  (history is recorded by save)
 
     case = make_case(organisation=utrecht, title="Monitor met historie", status="draft")
-    case.submit(by=alice)
+    do_case_step(case, "submit", by=alice)
     direction = make_direction(code="R1", title="Bewezen technologie")
     session = make_session(directions=[direction], title="Sessie A")
     do_cast_vote(session=session, executive=erik, direction=direction, position="oppose", points=2)
@@ -34,7 +34,7 @@ def test_audit_trail_lists_changes_and_hides_open_votes(client_for, cora, erik, 
     assert page.status_code == 200
     assert "Monitor met historie" in page.text
     assert "oppose" not in page.text  # the session is still open
-    do_close_session(history["session"], by=cora)
+    do_session_step(history["session"], "close", by=cora)
     page = client.get("/audit/")
     assert "oppose" in page.text
 

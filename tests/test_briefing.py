@@ -7,8 +7,17 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from cases import briefing
+from cases.actions import do_session_step
+from cases.charts import pdf
 from cases.models import Briefing
-from tests.factories import make_case, make_direction, make_session, make_user, make_vote
+from tests.factories import (
+    make_case,
+    make_coordinator,
+    make_direction,
+    make_session,
+    make_user,
+    make_vote,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +43,7 @@ def closed_session(utrecht, erik):
     )
     make_vote(session=session, direction=r1, executive=other, position="support", points=4)
     make_vote(session=session, direction=r2, executive=erik, position="oppose", points=1)
-    session.close()
+    session = do_session_step(session, "close", by=make_coordinator())
     return session
 
 
@@ -200,13 +209,13 @@ def test_charts_are_svg_with_one_bar_per_vote_group(closed_session):
     from cases.results import session_results
 
     results = session_results(closed_session)
-    svg = briefing.distribution_chart(results)
+    svg = pdf.distribution_chart(results)
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     # R1: strongly support + support; R2: oppose -> three filled bars plus legend patches
     assert svg.count('id="patch_') >= 3
-    assert "<svg" in briefing.points_chart(results)
+    assert "<svg" in pdf.points_chart(results)
     empty = [{"layer": "L", "sourcing": dict.fromkeys(["in_house"], 0), "maturity": {}}]
-    assert "<svg" in briefing.sourcing_chart(empty)
+    assert "<svg" in pdf.sourcing_chart(empty)
 
 
 def _text_positions(content: bytes):

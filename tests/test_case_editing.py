@@ -142,7 +142,7 @@ class TestCaseCreate:
         client = client_for(alice)
         client.post("/cases/new/", case_data())
         # The colleague's case lands between the form's check and the insert.
-        monkeypatch.setattr("cases.forms.CaseForm.clean", lambda form: form.cleaned_data)
+        monkeypatch.setattr("cases.forms.cases.CaseForm.clean", lambda form: form.cleaned_data)
         again = client.post("/cases/new/", case_data())
         assert again.status_code == 200
         assert "al een casus met deze titel" in again.text

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.case_history import case_history
+from cases.history import case_history
 from cases.models import Choice
 from tests.factories import make_case, make_choice, make_organisation
 

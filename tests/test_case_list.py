@@ -52,7 +52,7 @@ def titles_in(html: str) -> set[str]:
         ("", {"Digitale tweeling", "Logistieke monitor", "Stikstofmodel", "Eigen concept"}),
         ("status=draft", {"Eigen concept"}),
         ("policy_domain=nature", {"Stikstofmodel"}),
-        ("q=groene+baten", {"Digitale tweeling"}),
+        ("search=groene+baten", {"Digitale tweeling"}),
         ("layer=data&sourcing=co_development", {"Digitale tweeling"}),
         ("layer=platforms&sourcing=co_development", {"Logistieke monitor"}),
         ("sourcing=co_development", {"Digitale tweeling", "Logistieke monitor"}),
@@ -117,7 +117,7 @@ def test_a_bad_filter_is_reported_and_the_others_still_apply(client_for, alice, 
 
 def test_bad_input_is_never_an_error(client_for, alice, cases):
     client = client_for(alice)
-    for query in ("organisation=abc", "page=-1", "page=99999", "q=" + "x" * 500, "status=x"):
+    for query in ("organisation=abc", "page=-1", "page=99999", "search=" + "x" * 500, "status=x"):
         assert client.get(f"/cases/?{query}").status_code == 200
 
 
@@ -166,7 +166,7 @@ def test_list_runs_the_same_queries_for_5_and_200_cases(client_for, alice, utrec
             assert client.get(url).status_code == 200
         return len(ctx.captured_queries)
 
-    urls = ["/cases/", "/cases/?layer=data&sourcing=in_house&q=Casus", "/cases/?page=2"]
+    urls = ["/cases/", "/cases/?layer=data&sourcing=in_house&search=Casus", "/cases/?page=2"]
     small = [count(url) for url in urls]
     for i in range(195):
         make_case(organisation=utrecht if i % 2 else zuid_holland, with_parts=True)

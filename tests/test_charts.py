@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from cases import actions, charts, results
+from cases import actions, results
+from cases.charts import web as charts
 from cases.models import Case
 from cases.results import DirectionResult
 from tests.factories import (
     make_case,
     make_choice,
+    make_coordinator,
     make_direction,
     make_session,
     make_user,
@@ -143,7 +145,7 @@ def closed_session(utrecht):
     make_vote(
         session=session, direction=directions[0], executive=voter, position="oppose", points=4
     )
-    return actions.do_close_session(session, by=None)
+    return actions.do_session_step(session, "close", by=make_coordinator())
 
 
 @pytest.mark.parametrize("screen", ["results", "stack-map", "home"])

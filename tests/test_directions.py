@@ -83,7 +83,7 @@ def test_voting_history_shows_closed_numbers_and_hides_open_ones(
     closed = make_session(directions=[direction], title="Eerste ronde")
     make_vote(session=closed, direction=direction, executive=other, position="support", points=4)
     make_vote(session=closed, direction=direction, executive=erik, position="support", points=2)
-    closed = actions.do_close_session(closed, by=cora)
+    closed = actions.do_session_step(closed, "close", by=cora)
     actions.do_record_outcome(
         session=closed, direction=direction, decision="deferred", statement="Eerst een pilot."
     )
@@ -118,7 +118,7 @@ def test_direction_page_runs_a_fixed_number_of_queries(client_for, cora, directi
             session = make_session(directions=[direction], state="open")
             make_vote(session=session, direction=direction, executive=make_user(role="executive"))
             if i % 2:
-                session = actions.do_close_session(session, by=cora)
+                session = actions.do_session_step(session, "close", by=cora)
                 actions.do_record_outcome(session=session, direction=direction, decision="adopted")
 
     def count():

@@ -7,7 +7,14 @@ from django.test.utils import CaptureQueriesContext
 
 from cases import actions
 from cases.models import AgendaItem, BoardSession, Direction, Outcome
-from tests.factories import make_direction, make_executives, make_session, make_user, make_vote
+from tests.factories import (
+    make_coordinator,
+    make_direction,
+    make_executives,
+    make_session,
+    make_user,
+    make_vote,
+)
 
 
 @pytest.fixture
@@ -203,7 +210,7 @@ def closed_session(directions, utrecht):
     make_vote(
         session=session, direction=directions[1], executive=voters[1], position="support", points=2
     )
-    actions.do_close_session(session, by=None)
+    actions.do_session_step(session, "close", by=make_coordinator())
     return session
 
 
@@ -250,7 +257,7 @@ def test_results_page_runs_the_same_queries_for_12_and_40_executives(client_for,
                     points=1,
                     reason="Omdat",
                 )
-        actions.do_close_session(session, by=None)
+        actions.do_session_step(session, "close", by=make_coordinator())
         return session
 
     client = client_for(cora)
@@ -375,7 +382,7 @@ def test_session_pages_and_lists_run_a_fixed_number_of_queries(client_for, cora,
             for direction in directions:
                 for session in sessions.values():
                     make_vote(session=session, direction=direction, executive=executive, points=1)
-        sessions["closed"] = actions.do_close_session(sessions["closed"], by=cora)
+        sessions["closed"] = actions.do_session_step(sessions["closed"], "close", by=cora)
         make_session(directions=directions, state="draft")
         return sessions
 

@@ -10,6 +10,7 @@ from cases import actions
 from cases.models import BoardSession, Vote
 from cases.results import turnout
 from tests.factories import (
+    make_coordinator,
     make_direction,
     make_executives,
     make_session,
@@ -173,7 +174,7 @@ def test_bad_ballot_input_gives_a_message_and_saves_nothing(
 
 
 def test_a_vote_after_the_close_is_a_form_error_not_a_crash(client_for, erik, open_session, agenda):
-    actions.do_close_session(open_session, by=None)
+    actions.do_session_step(open_session, "close", by=make_coordinator())
     client = client_for(erik)
     response = client.post(
         vote_url(open_session, "R1"), ballot_data(agenda[0], "support", "1"), HTTP_HX_REQUEST="true"
@@ -305,7 +306,7 @@ def test_after_the_close_everyone_with_access_sees_the_reasons(
         position="strongly_oppose",
         reason=SECRET_REASON,
     )
-    actions.do_close_session(open_session, by=cora)
+    actions.do_session_step(open_session, "close", by=cora)
     for user in (erik, cora, alice):
         response = client_for(user).get(f"/sessions/{open_session.pk}/results/")
         assert response.status_code == 200
@@ -435,7 +436,7 @@ def test_no_vote_lands_after_a_close_that_races_the_votes(stack_basics):
         import time
 
         time.sleep(0.05)  # let some votes in first
-        actions.do_close_session(session, by=None)
+        actions.do_session_step(session, "close", by=make_coordinator())
         frozen.update(
             {
                 vote.pk: (vote.position, vote.updated_at)

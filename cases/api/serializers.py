@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
-from ..actions import CASE_ACTIONS
+from ..lifecycle import case_step_names
 from ..models import (
     MAX_POINTS_PER_SESSION,
     AgendaItem,
@@ -217,7 +217,7 @@ class CaseSerializer(StrictJsonTypes, serializers.ModelSerializer):
 
 class CaseActionSerializer(StrictJsonTypes, serializers.Serializer):
     action = serializers.ChoiceField(
-        choices=list(CASE_ACTIONS),
+        choices=case_step_names(),
         help_text=_(
             "submit: ambtenaar dient in; publish, send_back, archive, reopen: coördinator."
         ),
@@ -337,7 +337,10 @@ class TurnoutSerializer(serializers.Serializer):
     per_direction = DirectionTurnoutSerializer(
         many=True,
         allow_null=True,
-        help_text=_("Stemmen per ontwikkelrichting; alleen voor coördinatoren, anders null."),
+        help_text=_(
+            "Stemmen per ontwikkelrichting: na het sluiten voor iedereen, zolang de sessie "
+            "open is alleen voor coördinatoren; anders null."
+        ),
     )
 
 

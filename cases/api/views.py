@@ -38,17 +38,18 @@ from ..actions import (
     CaseConflict,
     ChoiceGone,
     VoteRefused,
+    do_case_step,
     do_cast_vote,
-    do_change_case_status,
-    do_close_session,
     do_create_case,
     do_create_choice,
     do_delete_choice,
-    do_open_session,
+    do_session_step,
     do_update_case,
     do_update_choice,
     do_update_role_analysis,
 )
+from ..forms.cases import CaseFilter
+from ..lifecycle import CASE_STEPS, SESSION_STEPS
 from ..models import (
     AgendaItem,
     BoardSession,
@@ -64,7 +65,7 @@ from ..models import (
 )
 from ..results import POSITIONS, session_results, turnout
 from .errors import ApiSchema, conflict_response, error_response
-from .filters import CaseFilter, ChoiceFilter, RoleAnalysisFilter
+from .filters import ChoiceFilter, RoleAnalysisFilter
 from .serializers import (
     BallotSerializer,
     BoardSessionSerializer,
@@ -138,13 +139,6 @@ class ApiMixin:
     schema = ApiSchema()
 
 
-def _parts_prefetch() -> list[Prefetch]:
-    return [
-        Prefetch("choices", queryset=Choice.objects.select_related("layer", "supplier")),
-        Prefetch("role_analyses", queryset=RoleAnalysis.objects.prefetch_related("partners")),
-    ]
-
-
 def _apply(instance, values: dict):
     for name, value in values.items():
         setattr(instance, name, value)
@@ -186,9 +180,8 @@ class CaseViewSet(ApiMixin, viewsets.ModelViewSet):
 
     serializer_class = CaseSerializer
     permission_classes = [IsAuthenticated, HasRole, CanEditCase]
-    filter_backends = [filters.DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
     filterset_class = CaseFilter
-    search_fields = ["title", "summary", "department"]
     ordering_fields = ["title", "status", "created_at", "updated_at"]
     ordering = ["title", "pk"]
 
@@ -196,7 +189,7 @@ class CaseViewSet(ApiMixin, viewsets.ModelViewSet):
         return (
             Case.objects.visible_to(self.request.user)
             .select_related("organisation", "created_by", "updated_by")
-            .prefetch_related(*_parts_prefetch())
+            .with_parts()
         )
 
     def perform_create(self, serializer) -> None:
@@ -244,10 +237,10 @@ class CaseViewSet(ApiMixin, viewsets.ModelViewSet):
         serializer = CaseActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case_action = serializer.validated_data["action"]
-        if not permissions.may_take_case_action(request.user, case, case_action):
+        if not CASE_STEPS[case_action].may(request.user, case):
             raise exceptions.PermissionDenied(_("U mag deze stap bij deze casus niet zetten."))
         try:
-            do_change_case_status(
+            do_case_step(
                 case, case_action, by=request.user, remark=serializer.validated_data["remark"]
             )
         except CaseConflict as conflict:
@@ -419,12 +412,12 @@ class BoardSessionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         the list filters of the query string."""
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
-    def _move(self, request: Request, do_move) -> Response:
+    def _move(self, request: Request, name: str) -> Response:
         session = self._session()
-        if not permissions.can_manage_sessions(request.user):
+        if not SESSION_STEPS[name].may(request.user, session):
             raise exceptions.PermissionDenied(_("Alleen coördinatoren openen en sluiten sessies."))
         try:
-            do_move(session, by=request.user)
+            do_session_step(session, name, by=request.user)
         except InvalidTransition as error:
             return conflict_response(error.message)
         return Response(self.get_serializer(self._session()).data)
@@ -438,7 +431,7 @@ class BoardSessionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def open(self, request: Request, pk=None) -> Response:
-        return self._move(request, do_open_session)
+        return self._move(request, "open")
 
     @extend_schema(
         request=None,
@@ -449,7 +442,7 @@ class BoardSessionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk=None) -> Response:
-        return self._move(request, do_close_session)
+        return self._move(request, "close")
 
     @extend_schema(
         responses=VoteSerializer(many=True),
@@ -531,7 +524,8 @@ class BoardSessionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         filters=False,
         description=_(
             "De opkomst: het enige cijfer dat al zichtbaar is terwijl de sessie open is. "
-            "Coördinatoren zien ook het aantal stemmen per ontwikkelrichting."
+            "Het aantal stemmen per ontwikkelrichting zien coördinatoren al terwijl de sessie "
+            "open is, iedereen zodra ze gesloten is."
         ),
     )
     @action(detail=True, methods=["get"])
@@ -582,7 +576,7 @@ class BoardSessionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 def _turnout_data(session: BoardSession, user) -> dict:
     figures = turnout(session)
     per_direction = None
-    if permissions.can_see_turnout_per_direction(user):
+    if permissions.can_see_turnout_per_direction(user, session):
         per_direction = [
             {
                 "direction": item.direction_id,

@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.factories import make_direction, make_session, make_user, make_vote
+from tests.factories import make_coordinator, make_direction, make_session, make_user, make_vote
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,7 +125,7 @@ def test_a_vote_after_the_close_shows_a_message_in_place(login, board, live_serv
 
     page = login("erik")
     page.goto(f"{live_server.url}/sessions/{board.pk}/ballot/")
-    actions.do_close_session(board, by=None)  # closed while the ballot is on screen
+    actions.do_session_step(board, "close", by=make_coordinator())  # closed while the ballot is on screen
     row = page.locator("#ballot-R1")
     row.get_by_label("Neutraal").check()
     row.get_by_role("button", name="Stem op R1 opslaan").click()

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cases.models import Organisation, User
-from cases.permissions import CIVIL_SERVANT, COORDINATOR, ROLES
+from cases.models import Organisation, Role, User
+
+ROLES = Role.values
 
 
 class Command(BaseCommand):
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                         else " No organisations exist yet."
                     )
                 )
-        elif role == CIVIL_SERVANT:
+        elif role == Role.CIVIL_SERVANT:
             raise CommandError(
                 "A civil servant needs --organisation: they edit that organisation's cases."
             )
@@ -61,7 +62,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             user = User(username=username, email=email, organisation=org)
-            user.is_staff = role == COORDINATOR  # coordinators curate in the admin
+            user.is_staff = role == Role.COORDINATOR  # coordinators curate in the admin
             if password:
                 user.set_password(password)
             else:

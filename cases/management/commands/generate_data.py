@@ -12,11 +12,10 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
+from cases.actions import do_record_outcome, do_save_session, do_session_step
 from cases.models import (
     MAX_POINTS_PER_SESSION,
-    AgendaItem,
     BoardSession,
     Case,
     Choice,
@@ -25,11 +24,11 @@ from cases.models import (
     LayerMeaning,
     Organisation,
     Outcome,
+    Role,
     RoleAnalysis,
     User,
     Vote,
 )
-from cases.permissions import EXECUTIVE
 
 PROVINCES = [
     "Groningen",
@@ -239,31 +238,27 @@ class Command(BaseCommand):
                 for i in range(count)
             ]
         )
-        Group.objects.get(name=EXECUTIVE).user_set.add(*made)
+        Group.objects.get(name=Role.EXECUTIVE).user_set.add(*made)
         return made
 
     def _sessions(self, rng, directions, voters, run):
-        closed = BoardSession.objects.create(
-            title=f"Synthetische sessie {run + 1} (gesloten)",
-            date="2026-06-01",
-            description="Gegenereerd voor metingen.",
-            state=BoardSession.State.OPEN,
-            opened_at=timezone.now(),
-        )
-        opened = BoardSession.objects.create(
-            title=f"Synthetische sessie {run + 2} (open)",
-            date="2026-12-01",
-            description="Gegenereerd voor metingen.",
-            state=BoardSession.State.OPEN,
-            opened_at=timezone.now(),
-        )
-        for session in (closed, opened):
-            AgendaItem.objects.bulk_create(
-                [
-                    AgendaItem(session=session, direction=d, position=i + 1)
-                    for i, d in enumerate(directions)
-                ]
+        # Sessions move through their life cycle like any other: a coordinator
+        # opens and closes them.
+        coordinator = User.objects.filter(groups__name=Role.COORDINATOR).first()
+        if coordinator is None:
+            coordinator = User.objects.create_user(
+                username=f"coordinator-synthetisch-{run}", password=None
             )
+            coordinator.groups.add(Group.objects.get(name=Role.COORDINATOR))
+        sessions = []
+        for title, date in (
+            (f"Synthetische sessie {run + 1} (gesloten)", "2026-06-01"),
+            (f"Synthetische sessie {run + 2} (open)", "2026-12-01"),
+        ):
+            session = BoardSession(title=title, date=date, description="Gegenereerd voor metingen.")
+            do_save_session(session, agenda=list(directions), by=None)
+            sessions.append(do_session_step(session, "open", by=coordinator))
+        closed, opened = sessions
         votes = []
         for voter in voters:
             budget = MAX_POINTS_PER_SESSION
@@ -288,9 +283,9 @@ class Command(BaseCommand):
                     )
                 )
         Vote.objects.bulk_create(votes, batch_size=2000)
-        closed.close()
+        do_session_step(closed, "close", by=coordinator)
         for direction in directions[: max(1, len(directions) // 2)]:
-            Outcome.objects.create(
+            do_record_outcome(
                 session=closed,
                 direction=direction,
                 decision=rng.choice(Outcome.Decision.values),

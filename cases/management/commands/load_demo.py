@@ -13,10 +13,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
+from cases.actions import do_cast_vote, do_record_outcome, do_save_session, do_session_step
 from cases.models import (
-    AgendaItem,
     BoardSession,
     Case,
     Choice,
@@ -24,25 +23,23 @@ from cases.models import (
     Layer,
     LayerMeaning,
     Organisation,
-    Outcome,
+    Role,
     RoleAnalysis,
     User,
-    Vote,
 )
-from cases.permissions import CIVIL_SERVANT, COORDINATOR, EXECUTIVE
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 HOME_ORGANISATION = "Provincie Utrecht"
 
 # username, role, display name (a role, never a real person's name)
 DEMO_ACCOUNTS = [
-    ("ambtenaar", CIVIL_SERVANT, "Adviseur Ruimte (voorbeeld)"),
-    ("bestuurder", EXECUTIVE, "Gedeputeerde Mobiliteit (voorbeeld)"),
-    ("bestuurder2", EXECUTIVE, "Gedeputeerde Ruimte (voorbeeld)"),
-    ("bestuurder3", EXECUTIVE, "Gedeputeerde Natuur (voorbeeld)"),
-    ("bestuurder4", EXECUTIVE, "Gedeputeerde Economie (voorbeeld)"),
-    ("bestuurder5", EXECUTIVE, "Directeur Digitalisering (voorbeeld)"),
-    ("coordinator", COORDINATOR, "Coördinator digitale stack (voorbeeld)"),
+    ("ambtenaar", Role.CIVIL_SERVANT, "Adviseur Ruimte (voorbeeld)"),
+    ("bestuurder", Role.EXECUTIVE, "Gedeputeerde Mobiliteit (voorbeeld)"),
+    ("bestuurder2", Role.EXECUTIVE, "Gedeputeerde Ruimte (voorbeeld)"),
+    ("bestuurder3", Role.EXECUTIVE, "Gedeputeerde Natuur (voorbeeld)"),
+    ("bestuurder4", Role.EXECUTIVE, "Gedeputeerde Economie (voorbeeld)"),
+    ("bestuurder5", Role.EXECUTIVE, "Directeur Digitalisering (voorbeeld)"),
+    ("coordinator", Role.COORDINATOR, "Coördinator digitale stack (voorbeeld)"),
 ]
 
 
@@ -106,7 +103,7 @@ class Command(BaseCommand):
                 defaults={
                     "first_name": display_name,
                     "organisation": home,
-                    "is_staff": role == COORDINATOR,
+                    "is_staff": role == Role.COORDINATOR,
                 },
             )
             if created:
@@ -185,19 +182,17 @@ class Command(BaseCommand):
                 defaults={
                     "date": row["date"],
                     "description": row["description"],
-                    "state": BoardSession.State.OPEN,
-                    "opened_at": timezone.now(),
                     "created_by": users["coordinator"],
                 },
             )
             if not created:
                 continue
-            for position, code in enumerate(row["agenda"], start=1):
-                AgendaItem.objects.create(
-                    session=session, direction=directions[code], position=position
-                )
+            do_save_session(
+                session, agenda=[directions[code] for code in row["agenda"]], by=users["coordinator"]
+            )
+            do_session_step(session, "open", by=users["coordinator"])
             for vote in row["votes"]:
-                Vote.objects.create(
+                do_cast_vote(
                     session=session,
                     direction=directions[vote["direction"]],
                     executive=users[vote["executive"]],
@@ -207,14 +202,14 @@ class Command(BaseCommand):
                 )
                 self.created += 1
             if row["state"] == BoardSession.State.CLOSED:
-                session.close(by=users["coordinator"])
+                do_session_step(session, "close", by=users["coordinator"])
             for outcome in row["outcomes"]:
-                Outcome.objects.create(
+                do_record_outcome(
                     session=session,
                     direction=directions[outcome["direction"]],
                     decision=outcome["decision"],
                     statement=outcome["statement"],
                     review_date=outcome.get("review_date"),
-                    recorded_by=users["coordinator"],
+                    by=users["coordinator"],
                 )
                 self.created += 1

@@ -1,0 +1,1 @@
+"""The forms, one module per feature (the same names as ``cases/views/``)."""

@@ -1,0 +1,154 @@
+"""The life cycles of a case and of a board session, one table each.
+
+A step says where it may start, where it leads, who may take it, the label
+of its button and what the user is told once it is done (or why it is
+refused). The case page, the session pages, the API and the admin read these
+tables; ``actions.do_case_step`` and ``actions.do_session_step`` carry a step
+out under the row lock. Nothing else writes ``Case.status`` or
+``BoardSession.state``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from . import permissions
+from .models import BoardSession, Case
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    may: Callable[[Any, Any], bool]  # (user, object) -> may this user take it?
+    label: Promise
+    done: Promise
+    refused: Promise  # when the object's status does not allow the step
+    asks_remark: bool = False
+    # False: not a button; the system takes the step (a published case edited).
+    offered: bool = True
+    # A condition on the object beyond its status: the reason it fails, or None.
+    check: Callable[[Any], Promise | None] | None = None
+
+    def starts_from(self, status: str) -> bool:
+        return status in self.sources
+
+
+_CASE_REFUSED = _("Dat kan niet bij een casus met status “%(status)s”.")
+
+CASE_STEPS: dict[str, Step] = {
+    step.name: step
+    for step in (
+        Step(
+            "submit",
+            (Case.Status.DRAFT,),
+            Case.Status.SUBMITTED,
+            permissions.can_edit_case,
+            _("Indienen"),
+            _("De casus is ingediend. Een coördinator beoordeelt hem."),
+            _CASE_REFUSED,
+        ),
+        Step(
+            "publish",
+            (Case.Status.SUBMITTED,),
+            Case.Status.PUBLISHED,
+            permissions.can_review_cases,
+            _("Publiceren"),
+            _("De casus is gepubliceerd."),
+            _CASE_REFUSED,
+        ),
+        Step(
+            "send_back",
+            (Case.Status.SUBMITTED,),
+            Case.Status.DRAFT,
+            permissions.can_review_cases,
+            _("Terugsturen"),
+            _("De casus is met uw opmerking teruggestuurd naar de indiener."),
+            _CASE_REFUSED,
+            asks_remark=True,
+        ),
+        Step(
+            "archive",
+            (Case.Status.DRAFT, Case.Status.SUBMITTED, Case.Status.PUBLISHED),
+            Case.Status.ARCHIVED,
+            permissions.can_review_cases,
+            _("Archiveren"),
+            _("De casus is gearchiveerd."),
+            _CASE_REFUSED,
+        ),
+        Step(
+            "reopen",
+            (Case.Status.ARCHIVED,),
+            Case.Status.DRAFT,
+            permissions.can_review_cases,
+            _("Terugzetten naar concept"),
+            _("De casus is teruggezet naar concept."),
+            _CASE_REFUSED,
+        ),
+        Step(
+            "review_again",
+            (Case.Status.PUBLISHED,),
+            Case.Status.SUBMITTED,
+            permissions.edit_needs_review_again,
+            _("Opnieuw ter beoordeling"),
+            _(
+                "De casus staat weer op “Ingediend”: een coördinator bekijkt de wijziging "
+                "voordat hij opnieuw gepubliceerd wordt."
+            ),
+            _CASE_REFUSED,
+            offered=False,
+        ),
+    )
+}
+
+
+def _has_agenda(session: BoardSession) -> Promise | None:
+    if not session.agenda_items.exists():
+        return _("Zet eerst ontwikkelrichtingen op de agenda.")
+    return None
+
+
+SESSION_STEPS: dict[str, Step] = {
+    step.name: step
+    for step in (
+        Step(
+            "open",
+            (BoardSession.State.DRAFT,),
+            BoardSession.State.OPEN,
+            permissions.can_manage_sessions,
+            _("Openen voor stemmen"),
+            _("De sessie is geopend: bestuurders kunnen stemmen."),
+            _("Alleen een sessie in voorbereiding kan worden geopend."),
+            check=_has_agenda,
+        ),
+        Step(
+            "close",
+            (BoardSession.State.OPEN,),
+            BoardSession.State.CLOSED,
+            permissions.can_manage_sessions,
+            _("Sluiten"),
+            _("De sessie is gesloten; de uitslag is nu zichtbaar."),
+            _("Alleen een open sessie kan worden gesloten."),
+        ),
+    )
+}
+
+
+def offered_case_steps(user, case: Case) -> list[Step]:
+    """The status buttons this user sees on this case now."""
+    return [
+        step
+        for step in CASE_STEPS.values()
+        if step.offered and step.starts_from(case.status) and step.may(user, case)
+    ]
+
+
+def case_step_names() -> list[str]:
+    """The steps a person (or an API client) can ask for."""
+    return [name for name, step in CASE_STEPS.items() if step.offered]
