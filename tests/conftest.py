@@ -12,7 +12,7 @@ import os
 import pytest
 
 from cases.models import Role
-from tests.factories import make_organisation, make_user
+from tests.factories import make_case, make_organisation, make_user
 
 # Playwright's sync API runs an event loop; Django's ORM must still be usable
 # from the test thread.
@@ -55,6 +55,18 @@ def cora(utrecht):
 @pytest.fixture
 def olga(db):
     return make_user(username="olga")
+
+
+@pytest.fixture
+def draft(utrecht):
+    """A draft case of Utrecht (alice's organisation)."""
+    return make_case(organisation=utrecht, title="Concept Utrecht", status="draft")
+
+
+@pytest.fixture
+def published(utrecht):
+    """A published case of Utrecht."""
+    return make_case(organisation=utrecht, title="Gepubliceerd Utrecht", status="published")
 
 
 @pytest.fixture

@@ -2,14 +2,12 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from cases.actions import (
-    CaseConflict,
     VoteRefused,
-    do_case_step,
     do_cast_vote,
     do_record_outcome,
     do_session_step,
 )
-from cases.models import BoardSession, Case, InvalidTransition, Layer, RoleAnalysis, Vote
+from cases.models import Layer, RoleAnalysis, Vote
 from tests.factories import make_case, make_direction, make_session, make_vote
 
 
@@ -43,46 +41,6 @@ def test_second_role_analysis_for_same_counterpart_fails(utrecht):
     assert case.role_analyses.count() == 3
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleAnalysis.objects.create(case=case, counterpart="market")
-
-
-@pytest.mark.parametrize(
-    ("start", "step"),
-    [("draft", "publish"), ("archived", "publish"), ("published", "send_back"), ("submitted", "reopen")],
-)
-def test_illegal_case_steps_are_refused(utrecht, cora, start, step):
-    case = make_case(organisation=utrecht, status=start)
-    with pytest.raises(CaseConflict):
-        do_case_step(case, step, by=cora)
-    case.refresh_from_db()
-    assert case.status == start
-
-
-def test_case_life_cycle(utrecht, alice, cora):
-    case = make_case(organisation=utrecht, status="draft")
-    do_case_step(case, "submit", by=alice)
-    case, _changed = do_case_step(case, "send_back", by=cora, remark="Vul de datalaag aan.")
-    assert (case.status, case.review_remark) == ("draft", "Vul de datalaag aan.")
-    do_case_step(case, "submit", by=alice)
-    do_case_step(case, "publish", by=cora)
-    do_case_step(case, "archive", by=cora)
-    case.refresh_from_db()
-    assert case.status == Case.Status.ARCHIVED
-    assert case.review_remark == ""
-    assert case.history.count() >= 6
-
-
-def test_session_transitions(cora):
-    session = make_session(directions=[], state="draft")
-    with pytest.raises(InvalidTransition):
-        do_session_step(session, "open", by=cora)  # empty agenda
-    session = make_session(directions=[make_direction()], state="draft")
-    with pytest.raises(InvalidTransition):
-        do_session_step(session, "close", by=cora)
-    do_session_step(session, "open", by=cora)
-    session = do_session_step(session, "close", by=cora)
-    assert session.state == BoardSession.State.CLOSED and session.closed_at
-    with pytest.raises(InvalidTransition):
-        do_session_step(session, "open", by=cora)
 
 
 def test_cast_vote_is_an_upsert_and_respects_the_points_budget(erik):

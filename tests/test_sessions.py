@@ -1,12 +1,16 @@
-"""Board sessions: preparing, opening and closing them, the results page and
-recording outcomes."""
+"""Board sessions: preparing, opening and closing them; the ballot (votes in
+place, the points budget, refusals, secrecy per persona, votes racing each
+other and the close on PostgreSQL); the results page and the outcomes."""
+
+import threading
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import actions
-from cases.models import AgendaItem, BoardSession, Direction, Outcome
+from cases.models import AgendaItem, BoardSession, Direction, Outcome, Vote
+from cases.results import turnout
 from tests.factories import (
     make_coordinator,
     make_direction,
@@ -179,6 +183,450 @@ def test_session_page_shows_agenda_and_actions_per_role(client_for, cora, erik, 
 
 def test_unknown_session_is_404(client_for, cora):
     assert client_for(cora).get("/sessions/999999/").status_code == 404
+
+
+# The ballot
+
+SECRET_REASON = "Geheime-motivering-van-een-ander"
+
+
+@pytest.fixture
+def agenda(db):
+    return [make_direction(code=f"R{i}", title=f"Richting {i}") for i in (1, 2, 3)]
+
+
+@pytest.fixture
+def open_session(agenda):
+    return make_session(directions=agenda, title="Open sessie")
+
+
+def ballot_url(session):
+    return f"/sessions/{session.pk}/ballot/"
+
+
+def vote_url(session, code):
+    return f"/sessions/{session.pk}/ballot/{code}/"
+
+
+def ballot_data(direction, position="support", points="0", reason=""):
+    prefix = f"d{direction.pk}"
+    return {f"{prefix}-position": position, f"{prefix}-points": points, f"{prefix}-reason": reason}
+
+
+# Saving a row
+
+
+def test_executive_sees_a_row_per_agenda_direction_with_own_vote_and_points_left(
+    client_for, erik, open_session, agenda
+):
+    make_vote(
+        session=open_session, direction=agenda[1], executive=erik, points=4, reason="Mijn reden"
+    )
+    response = client_for(erik).get(ballot_url(open_session))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for direction in agenda:
+        assert f'id="ballot-{direction.code}"' in html
+        assert f'action="{vote_url(open_session, direction.code)}"' in html
+    assert "U heeft nog <strong>6</strong> van de 10 prioriteitspunten te verdelen." in html
+    assert "Mijn reden" in html
+    assert f'name="d{agenda[1].pk}-points" value="4"' in html
+    assert "<legend>Uw standpunt over R1" in html
+
+
+def test_saving_a_row_without_javascript_redirects_back_with_a_message(
+    client_for, erik, open_session, agenda
+):
+    client = client_for(erik)
+    response = client.post(
+        vote_url(open_session, "R1"), ballot_data(agenda[0], "strongly_support", "3", "Goed plan")
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{ballot_url(open_session)}#ballot-R1"
+    vote = Vote.objects.get(session=open_session, executive=erik)
+    assert (vote.direction, vote.position, vote.points, vote.reason) == (
+        agenda[0],
+        "strongly_support",
+        3,
+        "Goed plan",
+    )
+    page = client.get(ballot_url(open_session)).content.decode()
+    assert "Uw stem op R1 is opgeslagen." in page
+    assert "U heeft nog <strong>7</strong> van de 10" in page
+
+
+def test_saving_a_row_with_htmx_returns_the_row_and_the_points_left_out_of_band(
+    client_for, erik, open_session, agenda
+):
+    response = client_for(erik).post(
+        vote_url(open_session, "R2"), ballot_data(agenda[1], "oppose", "2"), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<form id="ballot-R2"')
+    assert "Uw stem op R2 is opgeslagen" in html
+    assert 'id="points-left" hx-swap-oob="innerHTML"' in html
+    assert "U heeft nog <strong>8</strong> van de 10" in html
+    assert "<html" not in html  # only the fragment
+    assert Vote.objects.get(executive=erik).position == "oppose"
+
+
+def test_changing_a_vote_replaces_it(client_for, erik, open_session, agenda):
+    client = client_for(erik)
+    client.post(vote_url(open_session, "R1"), ballot_data(agenda[0], "support", "5"))
+    client.post(vote_url(open_session, "R1"), ballot_data(agenda[0], "strongly_oppose", "1"))
+    vote = Vote.objects.get(session=open_session, executive=erik)
+    assert (vote.position, vote.points) == ("strongly_oppose", 1)
+
+
+# The points budget and bad input
+
+
+def test_more_than_ten_points_over_the_session_is_refused_next_to_the_field(
+    client_for, erik, open_session, agenda
+):
+    make_vote(session=open_session, direction=agenda[0], executive=erik, points=7)
+    response = client_for(erik).post(
+        vote_url(open_session, "R2"),
+        ballot_data(agenda[1], "support", "4", "Mijn getypte reden"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="id_d{agenda[1].pk}-points_error"' in html
+    assert "U heeft nog 3 van de 10 punten over; 4 punten is te veel." in html
+    # the typed values are kept
+    assert f'name="d{agenda[1].pk}-points" value="4"' in html
+    assert "Mijn getypte reden" in html
+    assert f'value="support" required id="id_d{agenda[1].pk}-position_1" checked' in html
+    assert "U heeft nog <strong>3</strong> van de 10" in html
+    assert not Vote.objects.filter(direction=agenda[1]).exists()
+
+
+def test_over_budget_without_javascript_shows_the_whole_ballot_with_the_error(
+    client_for, erik, open_session, agenda
+):
+    make_vote(session=open_session, direction=agenda[0], executive=erik, points=10)
+    response = client_for(erik).post(
+        vote_url(open_session, "R3"), ballot_data(agenda[2], "support", "1")
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html and 'id="ballot-R1"' in html
+    assert "U heeft nog 0 van de 10 punten over; 1 punten is te veel." in html
+
+
+@pytest.mark.parametrize(
+    ("position", "points", "message"),
+    [
+        ("maybe", "1", "Kies een van de vijf standpunten."),
+        ("", "1", "Kies een standpunt."),
+        ("support", "-1", "Geef 0 of meer punten."),
+        ("support", "11", "Geef hoogstens 10 punten."),
+        ("support", "drie", "Geef een heel getal."),
+        ("support", "", "Geef een aantal punten (0 mag ook)."),
+    ],
+)
+def test_bad_ballot_input_gives_a_message_and_saves_nothing(
+    client_for, erik, open_session, agenda, position, points, message
+):
+    response = client_for(erik).post(
+        vote_url(open_session, "R1"),
+        ballot_data(agenda[0], position, points, "bewaard"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert "bewaard" in html
+    assert not Vote.objects.exists()
+
+
+def test_a_vote_after_the_close_is_a_form_error_not_a_crash(client_for, erik, open_session, agenda):
+    actions.do_session_step(open_session, "close", by=make_coordinator())
+    client = client_for(erik)
+    response = client.post(
+        vote_url(open_session, "R1"), ballot_data(agenda[0], "support", "1"), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "Deze sessie is niet open voor stemmen." in response.content.decode()
+    response = client.post(vote_url(open_session, "R1"), ballot_data(agenda[0], "support", "1"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Deze sessie is niet open voor stemmen." in html
+    assert 'value="support"' in html  # the typed values are still there
+    assert not Vote.objects.exists()
+
+
+def test_closed_ballot_shows_the_own_votes_read_only(client_for, erik, agenda):
+    session = make_session(directions=agenda, state="closed")
+    make_vote(
+        session=session, direction=agenda[0], executive=erik, position="oppose", reason="Eigen"
+    )
+    html = client_for(erik).get(ballot_url(session)).content.decode()
+    assert "Deze sessie is gesloten: de stemmen liggen vast." in html
+    assert "Eigen" in html and '<form id="ballot-' not in html
+
+
+def test_a_direction_not_on_the_agenda_or_unknown_is_404(client_for, erik, open_session):
+    other = make_direction(code="R9")
+    client = client_for(erik)
+    assert client.post(vote_url(open_session, "R9"), ballot_data(other)).status_code == 404
+    assert client.post(vote_url(open_session, "NOPE"), {}).status_code == 404
+    assert client.get("/sessions/999999/ballot/").status_code == 404
+    assert not Vote.objects.exists()
+
+
+def test_only_executives_vote(client_for, cora, alice, olga, agenda, open_session):
+    closed = make_session(directions=agenda, state="closed")
+    data = ballot_data(agenda[0], "support", "1")
+    assert client_for(cora).get(ballot_url(open_session)).status_code == 403
+    assert client_for(cora).post(vote_url(open_session, "R1"), data).status_code == 403
+    # a civil servant may not even see an open session, but may see a closed one
+    assert client_for(alice).post(vote_url(open_session, "R1"), data).status_code == 404
+    assert client_for(alice).get(ballot_url(closed)).status_code == 403
+    assert client_for(olga).post(vote_url(closed, "R1"), data).status_code == 404
+    assert not Vote.objects.exists()
+
+
+def test_an_executive_cannot_see_or_vote_in_a_draft_session(client_for, erik, agenda):
+    draft = make_session(directions=agenda, state="draft")
+    client = client_for(erik)
+    assert client.get(ballot_url(draft)).status_code == 404
+    assert client.post(vote_url(draft, "R1"), ballot_data(agenda[0])).status_code == 404
+    assert not Vote.objects.exists()
+
+
+def test_get_is_not_allowed_on_the_save_url(client_for, erik, open_session):
+    assert client_for(erik).get(vote_url(open_session, "R1")).status_code == 405
+
+
+# Secrecy: no page or fragment shows another executive's vote while open
+
+
+def _pages(session, direction):
+    return [
+        "/",
+        "/sessions/",
+        f"/sessions/{session.pk}/",
+        f"/sessions/{session.pk}/ballot/",
+        f"/sessions/{session.pk}/results/",
+        f"/sessions/{session.pk}/outcomes/",
+        "/directions/",
+        f"/directions/{direction.code}/",
+        "/stack-map/",
+        "/admin/cases/vote/",
+        f"/admin/cases/boardsession/{session.pk}/history/",
+    ]
+
+
+@pytest.mark.parametrize("persona", ["erik", "cora", "alice", "bob", "olga"])
+def test_no_page_or_fragment_shows_another_executives_vote_while_open(
+    request, client_for, persona, open_session, agenda, utrecht
+):
+    other = make_user(username="bestuurder-x", role="executive", organisation=utrecht)
+    make_vote(
+        session=open_session,
+        direction=agenda[0],
+        executive=other,
+        position="strongly_oppose",
+        points=9,
+        reason=SECRET_REASON,
+    )
+    user = request.getfixturevalue(persona)
+    user.is_staff = True  # the admin too must keep the secret
+    user.save()
+    client = client_for(user)
+    for url in _pages(open_session, agenda[0]):
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+            response = client.get(url, **headers)
+            assert response.status_code in (200, 302, 403, 404, 409), (url, response.status_code)
+            html = response.content.decode()
+            assert SECRET_REASON not in html, (persona, url)
+            assert "Sterk tegen</td>" not in html, (persona, url)
+    # the results page is refused to everyone who can see the session
+    assert client.get(f"/sessions/{open_session.pk}/results/").status_code in (403, 404)
+
+
+def test_executive_sees_overall_turnout_and_coordinator_per_direction(
+    client_for, erik, cora, open_session, agenda, utrecht
+):
+    other = make_user(role="executive", organisation=utrecht)
+    make_vote(session=open_session, direction=agenda[0], executive=other)
+    executive_page = client_for(erik).get(f"/sessions/{open_session.pk}/").content.decode()
+    assert "1 van de 2 bestuurders hebben gestemd." in executive_page
+    assert "Aantal stemmen per richting" not in executive_page
+    coordinator_page = client_for(cora).get(f"/sessions/{open_session.pk}/").content.decode()
+    assert "1 van de 2 bestuurders hebben gestemd." in coordinator_page
+    assert "Aantal stemmen per richting" in coordinator_page
+    assert '<th scope="row">R1 Richting 1</th><td class="number">1</td>' in coordinator_page
+    fragment = client_for(cora).get(f"/sessions/{open_session.pk}/", HTTP_HX_REQUEST="true")
+    assert fragment.content.decode().lstrip().startswith('<section id="turnout"')
+
+
+def test_after_the_close_everyone_with_access_sees_the_reasons(
+    client_for, erik, cora, alice, open_session, agenda, utrecht
+):
+    other = make_user(role="executive", organisation=utrecht)
+    make_vote(
+        session=open_session,
+        direction=agenda[0],
+        executive=other,
+        position="strongly_oppose",
+        reason=SECRET_REASON,
+    )
+    actions.do_session_step(open_session, "close", by=cora)
+    for user in (erik, cora, alice):
+        response = client_for(user).get(f"/sessions/{open_session.pk}/results/")
+        assert response.status_code == 200
+        assert SECRET_REASON in response.content.decode()
+
+
+# Concurrency (PostgreSQL: SQLite serialises every write, so there is no race)
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite serialises writes, so concurrent votes cannot race there "
+    "(run with DATABASE_URL=postgres://…)",
+)
+
+
+def _in_threads(functions):
+    """Run the functions in parallel threads, released together; each thread
+    gives its database connection back when done."""
+    from django.db import connections
+
+    barrier = threading.Barrier(len(functions))
+    errors = []
+
+    def run(function):
+        try:
+            barrier.wait()
+            function()
+        except Exception as error:  # reported below, with the test's failure
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_twelve_executives_voting_twice_on_seven_directions_leave_84_votes(stack_basics):
+    from django.db import connections
+
+    directions = [make_direction(code=f"R{i}") for i in range(1, 8)]
+    session = make_session(directions=directions)
+    executives = make_executives(count=12)
+    first, last = "oppose", "strongly_support"
+
+    def ballot(executive):
+        def cast():
+            for position in (first, last):
+                for direction in directions:
+                    actions.do_cast_vote(
+                        session=session,
+                        executive=executive,
+                        direction=direction,
+                        position=position,
+                        points=1,
+                    )
+                    connections.close_all()  # back to the pool, so 12 threads fit in it
+
+        return cast
+
+    errors = _in_threads([ballot(executive) for executive in executives])
+    assert errors == []
+    votes = Vote.objects.filter(session=session)
+    assert votes.count() == 84
+    assert set(votes.values_list("position", flat=True)) == {last}
+    assert turnout(session)["voted"] == 12
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_same_vote_cast_concurrently_ends_as_one_row(stack_basics):
+    direction = make_direction(code="R1")
+    session = make_session(directions=[direction])
+    [executive] = make_executives(count=1)
+    positions = ["support", "oppose", "neutral", "strongly_support", "strongly_oppose", "support"]
+
+    def cast(position):
+        return lambda: actions.do_cast_vote(
+            session=session, executive=executive, direction=direction, position=position, points=2
+        )
+
+    errors = _in_threads([cast(position) for position in positions])
+    assert errors == []
+    assert Vote.objects.filter(session=session).count() == 1
+    assert Vote.objects.get().position in positions
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_no_vote_lands_after_a_close_that_races_the_votes(stack_basics):
+    from django.db import connections
+
+    directions = [make_direction(code=f"R{i}") for i in range(1, 8)]
+    session = make_session(directions=directions)
+    executives = make_executives(count=6)
+    outcomes: dict[int, list[bool]] = {}
+
+    def voter(executive):
+        def cast():
+            accepted = outcomes.setdefault(executive.pk, [])
+            for round_ in range(6):
+                for direction in directions:
+                    try:
+                        actions.do_cast_vote(
+                            session=session,
+                            executive=executive,
+                            direction=direction,
+                            position="support" if round_ % 2 else "oppose",
+                            points=1,
+                        )
+                        accepted.append(True)
+                    except actions.VoteRefused as refusal:
+                        assert refusal.conflict
+                        accepted.append(False)
+                    connections.close_all()
+
+        return cast
+
+    frozen = {}
+
+    def closer():
+        import time
+
+        time.sleep(0.05)  # let some votes in first
+        actions.do_session_step(session, "close", by=make_coordinator())
+        frozen.update(
+            {
+                vote.pk: (vote.position, vote.updated_at)
+                for vote in Vote.objects.filter(session=session)
+            }
+        )
+
+    errors = _in_threads([voter(executive) for executive in executives] + [closer])
+    assert errors == []
+    session.refresh_from_db()
+    assert session.state == BoardSession.State.CLOSED
+    # the votes as they stood when the close returned are the votes now ...
+    assert {
+        vote.pk: (vote.position, vote.updated_at) for vote in Vote.objects.filter(session=session)
+    } == frozen
+    # ... every vote and every change of a vote was written before the close ...
+    assert not Vote.objects.filter(updated_at__gt=session.closed_at).exists()
+    assert not Vote.history.filter(history_date__gt=session.closed_at).exists()
+    # ... and once a voter was refused, every later attempt was refused too
+    for accepted in outcomes.values():
+        assert accepted == sorted(accepted, reverse=True)
 
 
 # Results

@@ -1,7 +1,7 @@
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.support import serious_violations
 from tests.factories import make_case, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,13 +16,6 @@ def demo_world(stack_basics):
     return case
 
 
-def serious_violations(page):
-    results = Axe().run(page)
-    return [
-        (v["id"], v["impact"], v["help"])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_civil_servant_logs_in_and_browses_in_dutch_and_english(login, demo_world, csp_errors):

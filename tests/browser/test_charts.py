@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Layer, LayerMeaning
-from tests.browser.test_voting import serious_violations
+from tests.browser.support import serious_violations
 from tests.factories import (
     make_case,
     make_choice,

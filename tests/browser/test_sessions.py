@@ -4,9 +4,9 @@ coordinator closes the session, everyone sees the results drawn."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.support import serious_violations
 from tests.factories import make_coordinator, make_direction, make_session, make_user, make_vote
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,13 +33,6 @@ def board(stack_basics):
     return session
 
 
-def serious_violations(page):
-    response = Axe().run(page)
-    return [
-        (v["id"], v["impact"], v["help"])
-        for v in response.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def logout(page):

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Layer
-from tests.browser.test_browse import serious_violations
+from tests.browser.support import serious_violations
 from tests.factories import make_case, make_choice, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,7 +75,7 @@ def test_search_as_you_type(login, world, live_server):
     page = login("alice")
     page.goto(f"{live_server.url}/cases/")
     page.get_by_label("Zoeken").press_sequentially("tweeling")
-    page.wait_for_url(re.compile(r"q=tweeling"))
+    page.wait_for_url(re.compile(r"search=tweeling"))
     expect(rows(page)).to_have_count(1)
     expect(rows(page)).to_contain_text("Digitale tweeling")
 

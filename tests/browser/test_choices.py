@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Case, Choice
-from tests.browser.test_browse import serious_violations
+from tests.browser.support import serious_violations
 from tests.factories import make_case, make_choice, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
