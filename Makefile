@@ -45,9 +45,14 @@ run: setup
 	@echo "==> Serving http://127.0.0.1:$(PORT)/  (Ctrl+C stops)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs on $(TEST_WORKERS) processes (pytest-xdist); the tests that
+# restart PostgreSQL run alone afterwards. Exit code 5 means "none selected".
+TEST_WORKERS ?= auto
 test: setup
-	@echo "==> Running the test suite on $${DATABASE_URL:-SQLite}"
-	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
+	@echo "==> Running the test suite on $${DATABASE_URL:-SQLite} ($(TEST_WORKERS) workers)"
+	DEBUG=1 $(PY) -m pytest -n $(TEST_WORKERS) -m "not serial" $(PYTEST_ARGS)
+	@echo "==> Running the tests that restart services, one at a time"
+	DEBUG=1 $(PY) -m pytest -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 bench: setup
 	@command -v wrk >/dev/null 2>&1 || { echo "==> Installing wrk (load generator)"; \

@@ -16,6 +16,7 @@ from . import permissions
 from .lifecycle import CASE_STEPS, SESSION_STEPS, Step
 from .models import (
     MAX_POINTS_PER_SESSION,
+    TITLE_IN_USE,
     AgendaItem,
     BoardSession,
     Case,
@@ -107,7 +108,7 @@ def do_session_step(session: BoardSession, name: str, *, by) -> BoardSession:
     with transaction.atomic():
         locked = _locked_session(session.pk)
         if not step.may(by, locked):
-            raise PermissionDenied(_("Alleen coördinatoren openen en sluiten sessies."))
+            raise PermissionDenied(step.forbidden)
         if not step.starts_from(locked.state):
             raise InvalidTransition(str(step.refused))
         problem = step.check(locked) if step.check else None
@@ -287,10 +288,6 @@ def _touch_case(locked: Case, *, by) -> None:
         Case.objects.filter(pk=locked.pk).update(updated_by=by, updated_at=timezone.now())
 
 
-def _title_in_use_message() -> str:
-    return _("Deze organisatie heeft al een casus met deze titel.")
-
-
 def do_create_case(case: Case, *, by) -> Case:
     """Save a new case with its three empty role analyses."""
     case.created_by = by
@@ -303,7 +300,7 @@ def do_create_case(case: Case, *, by) -> Case:
     except IntegrityError:
         # A form sent twice, or a colleague just used the same title.
         case.pk = None
-        raise CaseConflict(_title_in_use_message()) from None
+        raise CaseConflict(str(TITLE_IN_USE)) from None
     return case
 
 
@@ -323,7 +320,7 @@ def do_update_case(case: Case, *, fields: list[str], by) -> Case:
             else:
                 locked.save()
     except IntegrityError:
-        raise CaseConflict(_title_in_use_message()) from None
+        raise CaseConflict(str(TITLE_IN_USE)) from None
     return locked
 
 
@@ -335,7 +332,7 @@ def do_case_step(case: Case, name: str, *, by, remark: str = "") -> tuple[Case, 
     with transaction.atomic():
         locked = _locked_case(case.pk)
         if not step.may(by, locked):
-            raise PermissionDenied(_("U mag dit niet doen met deze casus."))
+            raise PermissionDenied(step.forbidden)
         if locked.status == step.target:
             return locked, False
         if not step.starts_from(locked.status):

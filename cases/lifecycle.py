@@ -30,6 +30,7 @@ class Step:
     label: Promise
     done: Promise
     refused: Promise  # when the object's status does not allow the step
+    forbidden: Promise  # when this person may not take it
     asks_remark: bool = False
     # False: not a button; the system takes the step (a published case edited).
     offered: bool = True
@@ -41,6 +42,8 @@ class Step:
 
 
 _CASE_REFUSED = _("Dat kan niet bij een casus met status “%(status)s”.")
+_CASE_FORBIDDEN = _("U mag dit niet doen met deze casus.")
+_SESSION_FORBIDDEN = _("Alleen coördinatoren openen en sluiten sessies.")
 
 CASE_STEPS: dict[str, Step] = {
     step.name: step
@@ -53,6 +56,7 @@ CASE_STEPS: dict[str, Step] = {
             _("Indienen"),
             _("De casus is ingediend. Een coördinator beoordeelt hem."),
             _CASE_REFUSED,
+            _CASE_FORBIDDEN,
         ),
         Step(
             "publish",
@@ -62,6 +66,7 @@ CASE_STEPS: dict[str, Step] = {
             _("Publiceren"),
             _("De casus is gepubliceerd."),
             _CASE_REFUSED,
+            _CASE_FORBIDDEN,
         ),
         Step(
             "send_back",
@@ -71,6 +76,7 @@ CASE_STEPS: dict[str, Step] = {
             _("Terugsturen"),
             _("De casus is met uw opmerking teruggestuurd naar de indiener."),
             _CASE_REFUSED,
+            _CASE_FORBIDDEN,
             asks_remark=True,
         ),
         Step(
@@ -81,6 +87,7 @@ CASE_STEPS: dict[str, Step] = {
             _("Archiveren"),
             _("De casus is gearchiveerd."),
             _CASE_REFUSED,
+            _CASE_FORBIDDEN,
         ),
         Step(
             "reopen",
@@ -90,6 +97,7 @@ CASE_STEPS: dict[str, Step] = {
             _("Terugzetten naar concept"),
             _("De casus is teruggezet naar concept."),
             _CASE_REFUSED,
+            _CASE_FORBIDDEN,
         ),
         Step(
             "review_again",
@@ -102,6 +110,7 @@ CASE_STEPS: dict[str, Step] = {
                 "voordat hij opnieuw gepubliceerd wordt."
             ),
             _CASE_REFUSED,
+            _CASE_FORBIDDEN,
             offered=False,
         ),
     )
@@ -125,6 +134,7 @@ SESSION_STEPS: dict[str, Step] = {
             _("Openen voor stemmen"),
             _("De sessie is geopend: bestuurders kunnen stemmen."),
             _("Alleen een sessie in voorbereiding kan worden geopend."),
+            _SESSION_FORBIDDEN,
             check=_has_agenda,
         ),
         Step(
@@ -135,6 +145,7 @@ SESSION_STEPS: dict[str, Step] = {
             _("Sluiten"),
             _("De sessie is gesloten; de uitslag is nu zichtbaar."),
             _("Alleen een open sessie kan worden gesloten."),
+            _SESSION_FORBIDDEN,
         ),
     )
 }

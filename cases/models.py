@@ -223,6 +223,10 @@ LAYER_DESCRIPTIONS = {
 }
 
 
+# The one case title an organisation may use once (the constraint below).
+TITLE_IN_USE = _("Deze organisatie heeft al een casus met deze titel.")
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Concept")

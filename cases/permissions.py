@@ -9,7 +9,12 @@ rules as the "who may" of each step.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import BoardSession, Case, Role, roles_of
+
+# What a person is told when ``can_edit_case`` says no.
+CANNOT_EDIT_CASE = _("U mag deze casus niet wijzigen.")
 
 # --- Roles ----------------------------------------------------------------
 

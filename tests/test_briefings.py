@@ -206,14 +206,22 @@ def test_briefing_context_runs_a_fixed_number_of_queries(cora, closed_session, u
 
 
 def test_charts_are_svg_with_one_bar_per_vote_group(closed_session):
-    from cases.results import session_results
+    import dataclasses
+
+    from cases.results import POSITIONS, session_results
 
     results = session_results(closed_session)
     svg = pdf.distribution_chart(results)
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
-    # R1: strongly support + support; R2: oppose -> three filled bars plus legend patches
-    assert svg.count('id="patch_') >= 3
-    assert "<svg" in pdf.points_chart(results)
+    # The same chart without votes draws the axes, the background and the
+    # legend; every vote group adds one bar to that.
+    nobody = [dataclasses.replace(r, counts=dict.fromkeys(POSITIONS, 0)) for r in results]
+    baseline = pdf.distribution_chart(nobody).count('id="patch_')
+    # R1: strongly support + support; R2: oppose -> three bars
+    assert svg.count('id="patch_') == baseline + 3
+    points = pdf.points_chart(results)
+    # each bar labelled with its points (R1: 6 + 4, R2: 1)
+    assert "> 10<" in points and "> 1<" in points
     empty = [{"layer": "L", "sourcing": dict.fromkeys(["in_house"], 0), "maturity": {}}]
     assert "<svg" in pdf.sourcing_chart(empty)
 

@@ -1,4 +1,5 @@
 import io
+import os
 
 import pytest
 from django.core.management import call_command
@@ -67,7 +68,9 @@ def test_demo_content_is_complete_and_consistent(db, settings):
     assert not Vote.objects.filter(session__state="open", executive__username="bestuurder").exists()
     ambtenaar = User.objects.get(username="ambtenaar")
     assert ambtenaar.organisation.name == "Provincie Utrecht"
-    assert ambtenaar.check_password("stackwork-demo")
+    # the password load_demo sets: DEMO_PASSWORD, as the environment gives it
+    assert ambtenaar.check_password(settings.DEMO_PASSWORD)
+    assert settings.DEMO_PASSWORD == os.environ.get("DEMO_PASSWORD", "stackwork-demo")
 
 
 def test_load_demo_refuses_production_mode(db, settings):

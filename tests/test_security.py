@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
 
 from cases.models import User
-from tests.test_views import _sample_url, all_url_names
+from tests.test_pages import _sample_url, all_url_names
 
 PASSWORD = "secret-pass-123"
 
@@ -97,14 +97,60 @@ def test_security_headers_and_csp_on_every_page(cora, name):
     assert response["Referrer-Policy"] == "same-origin"
 
 
+def _production_settings() -> dict:
+    """The HTTPS settings as stackwork/settings.py sets them with DEBUG off,
+    read in a fresh interpreter from the real module (not set by the test)."""
+    import subprocess
+    import sys
+
+    names = [
+        "DEBUG",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_PROXY_SSL_HEADER",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "LANGUAGE_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+    ]
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SECRET_KEY": "production-like-secret-for-the-settings-test-0123456789",
+        "ALLOWED_HOSTS": "stackwork.example.org",
+    }
+    code = (
+        "import json, stackwork.settings as s;"
+        f"print(json.dumps({{n: getattr(s, n, None) for n in {names!r}}}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    values = json.loads(out.stdout)
+    if values["SECURE_PROXY_SSL_HEADER"]:
+        values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
+    return values
+
+
 def test_production_settings_send_hsts_and_secure_cookies(client, alice, settings):
-    settings.SECURE_HSTS_SECONDS = 31536000
-    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    settings.SESSION_COOKIE_SECURE = True
+    production = _production_settings()
+    assert production["DEBUG"] is False
+    assert production["SECURE_HSTS_SECONDS"] >= 31536000
+    for name, value in production.items():
+        if name != "DEBUG":
+            setattr(settings, name, value)
+    # plain HTTP is sent to HTTPS ...
+    redirect = client.get("/login/")
+    assert redirect.status_code == 301 and redirect["Location"].startswith("https://")
+    # ... and over HTTPS the answer carries HSTS and only secure cookies
     response = client.post("/login/", {"username": "alice", "password": PASSWORD}, secure=True)
-    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert response["Strict-Transport-Security"] == (
+        "max-age=31536000; includeSubDomains; preload"
+    )
     cookie = response.cookies["sessionid"]
     assert cookie["secure"] and cookie["httponly"]
+    assert response.cookies["csrftoken"]["secure"]
 
 
 def test_logging_out_ends_the_session(client, alice):

@@ -420,6 +420,18 @@ def _pages(session, direction):
     ]
 
 
+# What each persona must be able to read in the crawl below: proof that the
+# pages were read, not merely refused.
+READABLE = {
+    "erik": {"/", "/sessions/", "session", "ballot", "/directions/", "direction", "/stack-map/"},
+    "cora": {"/", "/sessions/", "session", "/directions/", "direction", "/stack-map/"},
+    "alice": {"/", "/sessions/", "/directions/", "direction", "/stack-map/"},
+    "bob": {"/", "/sessions/", "/directions/", "direction", "/stack-map/"},
+    "olga": {"/"},
+}
+OWN_REASON = "Mijn-eigen-motivering"
+
+
 @pytest.mark.parametrize("persona", ["erik", "cora", "alice", "bob", "olga"])
 def test_no_page_or_fragment_shows_another_executives_vote_while_open(
     request, client_for, persona, open_session, agenda, utrecht
@@ -436,7 +448,17 @@ def test_no_page_or_fragment_shows_another_executives_vote_while_open(
     user = request.getfixturevalue(persona)
     user.is_staff = True  # the admin too must keep the secret
     user.save()
+    if persona == "erik":
+        make_vote(
+            session=open_session, direction=agenda[1], executive=user, reason=OWN_REASON
+        )
+    names = {
+        f"/sessions/{open_session.pk}/": "session",
+        f"/sessions/{open_session.pk}/ballot/": "ballot",
+        f"/directions/{agenda[0].code}/": "direction",
+    }
     client = client_for(user)
+    read, own_vote_seen = set(), False
     for url in _pages(open_session, agenda[0]):
         for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
             response = client.get(url, **headers)
@@ -444,6 +466,13 @@ def test_no_page_or_fragment_shows_another_executives_vote_while_open(
             html = response.content.decode()
             assert SECRET_REASON not in html, (persona, url)
             assert "Sterk tegen</td>" not in html, (persona, url)
+            if response.status_code == 200:
+                read.add(names.get(url, url))
+                own_vote_seen |= OWN_REASON in html
+    # the crawl read what this persona may read ...
+    assert READABLE[persona] <= read, (persona, READABLE[persona] - read)
+    # ... the voter sees their own vote, and nobody else sees it
+    assert own_vote_seen == (persona == "erik")
     # the results page is refused to everyone who can see the session
     assert client.get(f"/sessions/{open_session.pk}/results/").status_code in (403, 404)
 
@@ -600,12 +629,16 @@ def test_no_vote_lands_after_a_close_that_races_the_votes(stack_basics):
         return cast
 
     frozen = {}
+    coordinator = make_coordinator()
 
     def closer():
         import time
 
-        time.sleep(0.05)  # let some votes in first
-        actions.do_session_step(session, "close", by=make_coordinator())
+        # Close once some votes are in, while the voters are still going.
+        deadline = time.monotonic() + 10
+        while sum(sum(a) for a in list(outcomes.values())) < 10 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        actions.do_session_step(session, "close", by=coordinator)
         frozen.update(
             {
                 vote.pk: (vote.position, vote.updated_at)
@@ -627,6 +660,10 @@ def test_no_vote_lands_after_a_close_that_races_the_votes(stack_basics):
     # ... and once a voter was refused, every later attempt was refused too
     for accepted in outcomes.values():
         assert accepted == sorted(accepted, reverse=True)
+    # The race did happen: votes were accepted before the close and refused after it.
+    attempts = [result for accepted in outcomes.values() for result in accepted]
+    assert any(attempts) and not all(attempts), (attempts.count(True), attempts.count(False))
+    assert len(frozen) > 0
 
 
 # Results

@@ -96,7 +96,7 @@ class HasRole(BasePermission):
 class CanEditCase(BasePermission):
     """Writes follow ``can_edit_case`` for a case and for its choices and role analyses."""
 
-    message = _("U mag deze casus niet wijzigen.")
+    message = permissions.CANNOT_EDIT_CASE
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in SAFE_METHODS:
@@ -237,8 +237,9 @@ class CaseViewSet(ApiMixin, viewsets.ModelViewSet):
         serializer = CaseActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case_action = serializer.validated_data["action"]
-        if not CASE_STEPS[case_action].may(request.user, case):
-            raise exceptions.PermissionDenied(_("U mag deze stap bij deze casus niet zetten."))
+        step = CASE_STEPS[case_action]
+        if not step.may(request.user, case):
+            raise exceptions.PermissionDenied(step.forbidden)
         try:
             do_case_step(
                 case, case_action, by=request.user, remark=serializer.validated_data["remark"]
@@ -414,8 +415,9 @@ class BoardSessionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
     def _move(self, request: Request, name: str) -> Response:
         session = self._session()
-        if not SESSION_STEPS[name].may(request.user, session):
-            raise exceptions.PermissionDenied(_("Alleen coördinatoren openen en sluiten sessies."))
+        step = SESSION_STEPS[name]
+        if not step.may(request.user, session):
+            raise exceptions.PermissionDenied(step.forbidden)
         try:
             do_session_step(session, name, by=request.user)
         except InvalidTransition as error:

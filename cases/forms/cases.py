@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from .. import permissions
-from ..models import Case, Choice, Layer, Organisation
+from ..models import TITLE_IN_USE, Case, Choice, Layer, Organisation
 
 
 def _organisations_with_visible_cases(request) -> QuerySet:
@@ -157,7 +157,7 @@ class CaseForm(forms.ModelForm):
             if taken.exists():
                 # An error on the field keeps Django from adding its own
                 # generic message for the same unique constraint.
-                self.add_error("title", _("Deze organisatie heeft al een casus met deze titel."))
+                self.add_error("title", TITLE_IN_USE)
         return cleaned
 
 

@@ -41,7 +41,7 @@ def get_editable_case(request: HttpRequest, pk: int) -> Case:
         Case.objects.visible_to(request.user).select_related("organisation"), pk=pk
     )
     if not permissions.can_edit_case(request.user, case):
-        raise PermissionDenied(_("U mag deze casus niet wijzigen."))
+        raise PermissionDenied(permissions.CANNOT_EDIT_CASE)
     return case
 
 
@@ -155,7 +155,7 @@ def case_status_change(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if step is None or not step.offered:
         raise Http404
     if not step.may(request.user, case):
-        raise PermissionDenied(_("U mag dit niet doen met deze casus."))
+        raise PermissionDenied(step.forbidden)
     form = CaseStatusForm(
         request.POST if request.method == "POST" else None, remark_required=step.asks_remark
     )

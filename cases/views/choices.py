@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -19,6 +20,8 @@ from ..forms.choices import ChoiceForm, RoleAnalysisForm
 from ..models import Case, Choice, Layer, RoleAnalysis
 from ._htmx import template_for, wants_fragment
 from .cases import canvas_context, get_case_for_user, get_editable_case
+
+SAVED = _lazy("Keuze “%(title)s” is opgeslagen.")
 
 # Ids of the elements an in-place form may replace (htmx sends the target's id).
 SLOT_ID = re.compile(r"layer-[a-z_]+-add|choice-\d+|role-[a-z_]+")
@@ -121,7 +124,7 @@ def choice_create(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             choice, created = actions.do_create_choice(form.save(commit=False), by=request.user)
             message = (
-                _("Keuze “%(title)s” is opgeslagen.")
+                SAVED
                 if created
                 else _("Keuze “%(title)s” was al opgeslagen; er is geen tweede gemaakt.")
             ) % {"title": choice.title}
@@ -158,7 +161,7 @@ def choice_edit(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse:
                 choice = actions.do_update_choice(form.save(commit=False), by=request.user)
             except actions.ChoiceGone:
                 return _choice_gone(request, case, choice_pk, data=request.POST)
-            message = _("Keuze “%(title)s” is opgeslagen.") % {"title": choice.title}
+            message = SAVED % {"title": choice.title}
             if wants_fragment(request):
                 return _choice_saved(
                     request,
