@@ -197,7 +197,6 @@ def do_save_direction(
     meanings: dict,
     evidence_cases=None,
     evidence_choices=None,
-    by=None,
 ) -> Direction:
     """Save a direction with what it means per layer (``{layer: text}``; an
     empty text removes the meaning) and its evidence, all or nothing. The
