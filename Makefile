@@ -65,7 +65,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 messages: setup
-	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --ignore='.venv/*' --ignore='staticfiles/*' --ignore='tests/*'
+	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --no-location --ignore='.venv/*' --ignore='staticfiles/*' --ignore='tests/*'
 	DEBUG=1 $(PY) manage.py compilemessages --ignore='.venv/*'
 
 clean:
