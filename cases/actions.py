@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import notifications, permissions
 from .lifecycle import CASE_STEPS, SESSION_STEPS, Step
 from .models import (
     MAX_POINTS_PER_SESSION,
@@ -120,6 +120,8 @@ def do_session_step(session: BoardSession, name: str, *, by) -> BoardSession:
         elif step.target == BoardSession.State.CLOSED:
             locked.closed_at = timezone.now()
         locked.save()
+        if step.target == BoardSession.State.OPEN:
+            notifications.notify_session_opened(locked)
     return locked
 
 
@@ -273,7 +275,11 @@ def _apply_case_step(locked: Case, step: Step, *, by, remark: str = "") -> None:
     locked.status = step.target
     locked.review_remark = remark if step.asks_remark else ""
     locked.updated_by = by
+    if step.target == Case.Status.SUBMITTED:
+        locked.submitted_at = timezone.now()
     locked.save()
+    # In the same transaction: the event is kept even when no mail goes out.
+    notifications.notify_case_step(locked, step.name, by=by, remark=remark)
 
 
 def _touch_case(locked: Case, *, by) -> None:

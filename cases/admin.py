@@ -194,7 +194,9 @@ class BoardSessionAdmin(SimpleHistoryAdmin):
     inlines = [AgendaItemInline]
     date_hierarchy = "date"
     actions = [
-        _step_action(SESSION_STEPS, name, domain.do_session_step) for name in SESSION_STEPS
+        _step_action(SESSION_STEPS, name, domain.do_session_step)
+        for name, step in SESSION_STEPS.items()
+        if step.offered
     ]
 
     def save_model(self, request, obj, form, change):

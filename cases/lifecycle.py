@@ -147,6 +147,17 @@ SESSION_STEPS: dict[str, Step] = {
             _("Alleen een open sessie kan worden gesloten."),
             _SESSION_FORBIDDEN,
         ),
+        Step(
+            "close_at_deadline",
+            (BoardSession.State.OPEN,),
+            BoardSession.State.CLOSED,
+            permissions.deadline_has_passed,
+            _("Sluiten op de deadline"),
+            _("De sessie is op haar deadline gesloten."),
+            _("Alleen een open sessie kan worden gesloten."),
+            _("De deadline van deze sessie is nog niet verstreken."),
+            offered=False,
+        ),
     )
 }
 

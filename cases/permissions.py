@@ -87,6 +87,12 @@ def can_manage_sessions(user, session: BoardSession | None = None) -> bool:
     return is_coordinator(user)
 
 
+def deadline_has_passed(user, session: BoardSession) -> bool:
+    """The system, not a person, closes a session at its deadline: the step
+    may be taken by anyone (the reminder run) once the deadline has passed."""
+    return session.deadline_passed
+
+
 def can_vote(user, session: BoardSession) -> bool:
     return is_executive(user) and session.state == BoardSession.State.OPEN
 
@@ -106,4 +112,12 @@ def can_read_briefings(user) -> bool:
 
 
 def can_read_audit_trail(user) -> bool:
+    return is_coordinator(user)
+
+
+# --- Notifications -----------------------------------------------------------
+
+
+def can_see_mail_failures(user) -> bool:
+    """Which e-mail did not go out (recipient, kind, error): coordinators."""
     return is_coordinator(user)

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cases.context_processors.roles",
+                "cases.context_processors.notifications",
             ],
         },
     },
@@ -278,3 +281,61 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- E-mail (Django's MAILERS): EMAIL_URL, e.g. smtp://user:password@host:587/?tls=True
+# (smtps:// for SSL, console:// to print), or the usual EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS and EMAIL_USE_SSL. With
+# neither, mail is printed to the console when DEBUG is on and sent to
+# localhost:25 otherwise.
+def _mailer() -> dict:
+    timeout = int(env("EMAIL_TIMEOUT", "20"))
+    if env("EMAIL_URL"):
+        parsed = dj_email_url.parse(env("EMAIL_URL"))
+        backend = parsed.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+        options = {
+            "host": parsed["EMAIL_HOST"],
+            "port": parsed["EMAIL_PORT"],
+            "username": parsed["EMAIL_HOST_USER"] or "",
+            "password": parsed["EMAIL_HOST_PASSWORD"] or "",
+            "use_tls": parsed["EMAIL_USE_TLS"],
+            "use_ssl": parsed["EMAIL_USE_SSL"],
+            "timeout": parsed["EMAIL_TIMEOUT"] or timeout,
+        }
+    elif env("EMAIL_HOST") or not DEBUG:
+        backend = "django.core.mail.backends.smtp.EmailBackend"
+        options = {
+            "host": env("EMAIL_HOST", "localhost"),
+            "port": int(env("EMAIL_PORT", "0")) or None,
+            "username": env("EMAIL_HOST_USER"),
+            "password": env("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS"),
+            "use_ssl": env_bool("EMAIL_USE_SSL"),
+            "timeout": timeout,
+        }
+    else:
+        backend, options = "django.core.mail.backends.console.EmailBackend", {}
+    if not backend.endswith("smtp.EmailBackend"):
+        options = {}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {"default": _mailer()}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Stackwork <stackwork@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address the links in e-mail start with (no request to take it from).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Background tasks (django.tasks): stored in the database, run by
+# `manage.py db_worker` (make run starts one; the image runs it as the
+# "worker" process). Reminders and the closing of sessions at their deadline
+# run there; `manage.py send_reminders` does the same from cron.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# How often the reminder run repeats itself in the worker, how long before a
+# deadline executives who have not voted on everything hear of it, and how far
+# ahead the coordinator's home lists outcomes to review.
+REMINDER_INTERVAL_MINUTES = int(env("REMINDER_INTERVAL_MINUTES", "10"))
+SESSION_REMINDER_HOURS = int(env("SESSION_REMINDER_HOURS", "24"))
+REVIEW_SOON_DAYS = int(env("REVIEW_SOON_DAYS", "30"))
+# A failed delivery is tried again after 1, 2, 4 … minutes (at most 6 hours
+# apart), and given up — shown to coordinators as failed — after this many.
+MAIL_MAX_ATTEMPTS = int(env("MAIL_MAX_ATTEMPTS", "8"))

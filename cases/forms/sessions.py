@@ -4,6 +4,7 @@ ballot, the outcome on one direction."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import MAX_POINTS_PER_SESSION, BoardSession, Direction, Outcome, Vote
@@ -16,6 +17,13 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class SessionForm(forms.ModelForm):
     """A board session with its ordered agenda: a place number per direction.
 
@@ -25,8 +33,22 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = BoardSession
-        fields = ["title", "date", "description"]
-        widgets = {"date": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
+        fields = ["title", "date", "description", "deadline"]
+        widgets = {
+            "date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "deadline": DateTimeInput(),
+        }
+        help_texts = {
+            "deadline": _(
+                "Optioneel. Op dit moment sluit de sessie vanzelf, net als bij sluiten met de "
+                "hand. Bestuurders die nog niet op alles gestemd hebben krijgen vooraf een "
+                "herinnering."
+            )
+        }
+        error_messages = {
+            "deadline": {"invalid": _("Geef een geldige datum en tijd, bijvoorbeeld 2027-06-01 17:00.")}
+        }
 
     def __init__(self, *args, directions: list[Direction], **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +75,15 @@ class SessionForm(forms.ModelForm):
                 widget=forms.NumberInput(attrs={"class": "input--short"}),
             )
         self.agenda_locked = locked
+        if self.instance.pk is not None and self.instance.state == BoardSession.State.CLOSED:
+            self.fields["deadline"].disabled = True
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data.get("deadline")
+        changed = "deadline" in self.changed_data
+        if deadline is not None and changed and deadline <= timezone.now():
+            raise forms.ValidationError(_("Kies een moment in de toekomst."))
+        return deadline
 
     @staticmethod
     def agenda_field(direction: Direction) -> str:

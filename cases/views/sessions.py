@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from .. import actions, lifecycle, permissions, results
+from .. import actions, lifecycle, permissions, reminders, results
 from ..charts import web as charts
 from ..forms.sessions import BallotForm, OutcomeForm, SessionForm
 from ..models import MAX_POINTS_PER_SESSION, BoardSession, Direction, InvalidTransition, Vote
@@ -128,6 +128,8 @@ def _session_form(request: HttpRequest, session: BoardSession) -> HttpResponse:
         except InvalidTransition as refusal:  # opened meanwhile, in another tab
             form.add_error(None, " ".join(refusal.messages))
         else:
+            if "deadline" in form.changed_data:
+                reminders.schedule_deadline(session)
             messages.success(
                 request, _("De sessie “%(title)s” is opgeslagen.") % {"title": session}
             )
