@@ -3,7 +3,18 @@
 
 from django.urls import path
 
-from .views import audit, briefings, cases, choices, directions, home, pages, sessions, stackmap
+from .views import (
+    audit,
+    briefings,
+    cases,
+    choices,
+    directions,
+    home,
+    notifications,
+    pages,
+    sessions,
+    stackmap,
+)
 
 urlpatterns = [
     # home: per role, the own cases, the dashboard, the sessions to prepare
@@ -76,4 +87,14 @@ urlpatterns = [
     # audit: the whole trail, for coordinators
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
+    # notifications: the own list and e-mail settings, failed deliveries for coordinators
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path("notifications/read/", notifications.notification_mark_read, name="notification_read"),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification_settings",
+    ),
+    path("notifications/failed/", notifications.mail_failures, name="mail_failures"),
 ]
