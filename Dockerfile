@@ -29,6 +29,7 @@ COPY templates ./templates
 COPY static ./static
 COPY locale ./locale
 COPY fixtures ./fixtures
+COPY deploy/start.sh /usr/local/bin/stackwork-start
 
 # collectstatic needs settings; a throwaway key is enough for that step.
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
@@ -36,11 +37,17 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
 
 USER stackwork
 EXPOSE 8000
-# The check asks for the first of ALLOWED_HOSTS, as the load balancer would.
+# The web check asks for the first of ALLOWED_HOSTS, as the load balancer
+# would; the worker has no port, its check is that it runs.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD sh -c 'curl -fsS -H "Host: ${ALLOWED_HOSTS%%,*}" -H "X-Forwarded-Proto: https" "http://127.0.0.1:${PORT}/healthz"' || exit 1
+  CMD stackwork-start healthcheck
 
-# Threaded workers: a briefing render (1–2 s of CPU, one at a time per process)
-# occupies one thread while the process's other threads keep answering pages.
+# Two processes from this one image, each its own container:
+# - "web" (the default): threaded gunicorn workers; a briefing render (1–2 s
+#   of CPU, one at a time per process) occupies one thread while the
+#   process's other threads keep answering pages;
+# - "worker": the task worker (django-tasks-db) that sends e-mail, reminders
+#   and closes sessions at their deadline: `docker run IMAGE worker`.
 # Migrations run as a separate step before a release: `python manage.py migrate`.
-CMD ["sh", "-c", "exec gunicorn stackwork.wsgi:application --bind 0.0.0.0:${PORT} --worker-class gthread --workers ${WEB_CONCURRENCY:-3} --threads ${GUNICORN_THREADS:-4} --timeout 60 --graceful-timeout 30 --max-requests 2000 --max-requests-jitter 200 --access-logfile -"]
+ENTRYPOINT ["stackwork-start"]
+CMD ["web"]

@@ -42,8 +42,12 @@ run: setup
 	@echo "==> Loading the demo data (once)"
 	DEBUG=1 $(PY) manage.py load_demo
 	@echo "==> Demo accounts: ambtenaar, bestuurder, bestuurder2..bestuurder5, coordinator; password: $(DEMO_PASSWORD)"
-	@echo "==> Serving http://127.0.0.1:$(PORT)/  (Ctrl+C stops)"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "==> Starting the task worker (reminders, e-mail, session deadlines) beside the server"
+	DEBUG=1 $(PY) manage.py send_reminders --schedule
+	@echo "==> Serving http://127.0.0.1:$(PORT)/  (Ctrl+C stops both)"
+	@DEBUG=1 $(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs on $(TEST_WORKERS) processes (pytest-xdist); the tests that
 # restart PostgreSQL run alone afterwards. Exit code 5 means "none selected".
