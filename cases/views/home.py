@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -109,7 +109,8 @@ def home(request: HttpRequest) -> HttpResponse:
                 # turnout (how many voted, never how) is the one live figure
                 voter_count=Count("votes__executive", distinct=True),
             )
-            .order_by(Coalesce("deadline", "date"), "pk")
+            # the soonest deadline first, then those a coordinator closes
+            .order_by(F("deadline").asc(nulls_last=True), "date", "pk")
         )
         for session in open_sessions:
             session.ballot_complete = session.my_vote_count >= session.agenda_count
