@@ -794,3 +794,7 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} – {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# The Algoritmeregister fields of an algorithms-layer choice (``cases.register``).
+from .register_model import AlgorithmRegistration  # noqa: E402, F401

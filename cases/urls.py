@@ -77,3 +77,25 @@ urlpatterns = [
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
 ]
+
+# register: the Algoritmeregister, a registration per algorithms-layer choice
+from .views import register  # noqa: E402
+
+urlpatterns += [
+    path(
+        "cases/<int:pk>/register/<int:choice_pk>/",
+        register.registration_detail,
+        name="registration_detail",
+    ),
+    path(
+        "cases/<int:pk>/register/<int:choice_pk>/edit/",
+        register.registration_edit,
+        name="registration_edit",
+    ),
+    path("algoritmeregister/", register.register_overview, name="register_overview"),
+    path(
+        "algoritmeregister/algoritmeregister.<slug:fmt>",
+        register.register_download,
+        name="register_download",
+    ),
+]
