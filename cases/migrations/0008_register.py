@@ -3,7 +3,34 @@
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+# Every role may view registrations; the roles that edit cases edit them too.
+ROLE_PERMISSIONS = {
+    "civil_servant": ["view", "change"],
+    "executive": ["view"],
+    "coordinator": ["view", "change", "delete"],
+}
+
+
+def grant(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, actions in ROLE_PERMISSIONS.items():
+        group = Group.objects.filter(name=role).first()
+        if group is not None:
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label="cases",
+                    codename__in=[f"{action}_algorithmregistration" for action in actions],
+                )
+            )
 
 
 class Migration(migrations.Migration):
@@ -101,4 +128,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(grant, migrations.RunPython.noop),
     ]
