@@ -265,3 +265,49 @@ class BriefingAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# --- The Algoritmeregister: the same rules and writes as the case page ----------
+
+from . import permissions, register  # noqa: E402
+from .models import AlgorithmRegistration  # noqa: E402
+
+
+@admin.register(AlgorithmRegistration)
+class AlgorithmRegistrationAdmin(SimpleHistoryAdmin):
+    """Registrations follow their case: visible as the case is, changed only by
+    its own organisation and coordinators, written through ``register``."""
+
+    list_display = ["__str__", "case", "is_ready", "exported_at"]
+    list_select_related = ["choice__case__organisation", "choice__supplier", "choice__layer"]
+    search_fields = ["name", "choice__title", "choice__case__title"]
+    readonly_fields = ["choice", "version", "updated_by", "exported_at", "exported_digest"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    @admin.display(description=_("casus"))
+    def case(self, obj):
+        return obj.choice.case
+
+    @admin.display(description=_("klaar voor het register"), boolean=True)
+    def is_ready(self, obj):
+        return not register.problems(register.record(obj.choice, obj))
+
+    def has_add_permission(self, request):
+        return False  # a registration comes with its algorithms-layer choice
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None:
+            return allowed
+        return allowed and permissions.can_edit_registration(request.user, obj.choice.case)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj) and super().has_delete_permission(
+            request, obj
+        )
+
+    def save_model(self, request, obj, form, change):
+        values = {key: form.cleaned_data[key] for key in form.changed_data if key in register.ENTERED}
+        register.do_save_registration(obj.choice, values, version=None, by=request.user)

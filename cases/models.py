@@ -924,3 +924,7 @@ class MailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_kind_display()}"
+
+
+# The Algoritmeregister fields of an algorithms-layer choice (``cases.register``).
+from .register_model import AlgorithmRegistration  # noqa: E402, F401

@@ -121,3 +121,18 @@ def can_read_audit_trail(user) -> bool:
 def can_see_mail_failures(user) -> bool:
     """Which e-mail did not go out (recipient, kind, error): coordinators."""
     return is_coordinator(user)
+
+
+# --- The Algoritmeregister ---------------------------------------------------
+# Reading a registration follows its case (``AlgorithmRegistration.objects.visible_to``):
+# the own organisation and coordinators always, others once the case is published.
+
+
+def can_edit_registration(user, case: Case) -> bool:
+    """The case's own organisation and coordinators fill in its registrations."""
+    return can_edit_case(user, case)
+
+
+def can_export_register(user) -> bool:
+    """The coordinator exports the ready registrations for the national register."""
+    return is_coordinator(user)

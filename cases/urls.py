@@ -98,3 +98,25 @@ urlpatterns = [
     ),
     path("notifications/failed/", notifications.mail_failures, name="mail_failures"),
 ]
+
+# register: the Algoritmeregister, a registration per algorithms-layer choice
+from .views import register  # noqa: E402
+
+urlpatterns += [
+    path(
+        "cases/<int:pk>/register/<int:choice_pk>/",
+        register.registration_detail,
+        name="registration_detail",
+    ),
+    path(
+        "cases/<int:pk>/register/<int:choice_pk>/edit/",
+        register.registration_edit,
+        name="registration_edit",
+    ),
+    path("algoritmeregister/", register.register_overview, name="register_overview"),
+    path(
+        "algoritmeregister/algoritmeregister.<slug:fmt>",
+        register.register_download,
+        name="register_download",
+    ),
+]

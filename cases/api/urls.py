@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from .register import AlgoritmeregisterView
 from .views import (
     BoardSessionViewSet,
     CaseViewSet,
@@ -36,5 +37,6 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", login_required(DocsView.as_view()), name="docs"),
     *router.urls,
+    path("algoritmeregister/", AlgoritmeregisterView.as_view(), name="algoritmeregister"),
     re_path(r"", UnknownEndpoint.as_view()),
 ]

@@ -21,6 +21,7 @@ from ..forms.cases import CaseFilter, CaseForm, CaseStatusForm
 from ..history import case_history
 from ..models import Case, Layer, RoleAnalysis
 from ._htmx import template_for
+from .register import case_registrations
 
 CASES_PER_PAGE = 20
 
@@ -96,7 +97,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
-    return render(request, "cases/cases/case_detail.html", canvas_context(request, case))
+    context = canvas_context(request, case)
+    context.update(case_registrations(request, case))
+    return render(request, "cases/cases/case_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

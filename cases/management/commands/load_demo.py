@@ -16,6 +16,7 @@ from django.db import transaction
 
 from cases.actions import do_cast_vote, do_record_outcome, do_save_session, do_session_step
 from cases.models import (
+    AlgorithmRegistration,
     BoardSession,
     Case,
     Choice,
@@ -27,6 +28,7 @@ from cases.models import (
     RoleAnalysis,
     User,
 )
+from cases.register import do_save_registration
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 HOME_ORGANISATION = "Provincie Utrecht"
@@ -68,6 +70,7 @@ class Command(BaseCommand):
             cases, choices = self._cases(data["cases"], orgs, layers)
             directions = self._directions(data["directions"], layers, cases, choices)
             self._sessions(data["sessions"], directions, users)
+            self._registrations(data.get("registrations", []), choices, users)
         if self.created:
             self.stdout.write(
                 self.style.SUCCESS(f"Demo data loaded: {self.created} records created.")
@@ -213,3 +216,14 @@ class Command(BaseCommand):
                     by=users["coordinator"],
                 )
                 self.created += 1
+
+    def _registrations(self, rows, choices, users):
+        """Algoritmeregister entries of some algorithms-layer choices, written
+        as the case's own organisation would (``register.do_save_registration``)."""
+        for row in rows:
+            choice = choices[(row["case"], row["choice"])]
+            if AlgorithmRegistration.objects.filter(choice=choice).exists():
+                continue
+            values = {k: v for k, v in row.items() if k not in ("case", "choice")}
+            do_save_registration(choice, values, version=None, by=users["coordinator"])
+            self.created += 1
