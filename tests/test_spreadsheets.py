@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 
 import openpyxl
 import pytest
 import tablib
 
-from cases.models import Case, Choice, Organisation, RoleAnalysis
+from cases.models import Case, Choice, RoleAnalysis
 from cases.spreadsheets import run_import
-from cases.spreadsheets.exports import export_portfolio, template_file
+from cases.spreadsheets.exports import export_portfolio
 from cases.spreadsheets.files import MAX_BYTES
-from tests.factories import make_case, make_choice, make_organisation
+from tests.factories import make_case, make_organisation
 
 CASE_HEADERS = [
     "Nr", "Titel", "Organisatie", "Afdeling", "Beleidsdomein", "Soort toepassing",
@@ -238,3 +236,127 @@ def test_round_trip(fmt, portfolio, cora):
     assert report.committed, problems(report) or report.problem
     assert snapshot() == before
     assert set(Case.objects.values_list("status", flat=True)) == {"draft"}
+
+
+# --- the pages ------------------------------------------------------------------------
+
+
+def upload(client, data, name="teams.xlsx", **extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post("/cases/import/", {"file": SimpleUploadedFile(name, data), **extra}, **extra.pop("headers", {}))
+
+
+def test_the_import_page_previews_then_confirms(client_for, alice, utrecht):
+    client = client_for(alice)
+    page = client.get("/cases/import/")
+    assert page.status_code == 200 and "/cases/import/template.ods" in page.text
+    preview = upload(client, workbook(choices=[choice_row()]))
+    assert preview.status_code == 200
+    assert "Logistiekmonitor" in preview.text and "Bevestigen en inlezen" in preview.text
+    assert counts() == (0, 0, 0)
+    token = client.session["spreadsheet_import"]["token"]
+    assert client.post("/cases/import/confirm/", {"token": "0" * 32}).status_code == 302
+    assert counts() == (0, 0, 0)
+    done = client.post("/cases/import/confirm/", {"token": token})
+    assert done.status_code == 302
+    assert Case.objects.get().status == "draft" and Choice.objects.count() == 1
+    # the same token cannot import twice
+    client.post("/cases/import/confirm/", {"token": token})
+    assert Case.objects.count() == 1
+
+
+def test_the_preview_lists_problems_and_offers_no_confirmation(client_for, alice):
+    page = upload(client_for(alice), workbook(cases=[case_row(organisation="Provincie Atlantis")]))
+    assert page.status_code == 400
+    assert "Onbekende organisatie: “Provincie Atlantis”." in page.text
+    assert "Bevestigen en inlezen" not in page.text
+    fragment = upload(client_for(alice), b"", "leeg.ods", headers={"HTTP_HX_REQUEST": "true"})
+    assert fragment.status_code == 200 and 'id="import-report"' in fragment.text
+    assert "<html" not in fragment.text
+
+
+def test_a_file_over_the_limit_is_refused_by_its_size(client_for, alice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = SimpleUploadedFile("groot.xlsx", b"x")
+    big.size = MAX_BYTES + 1
+    from cases.forms.spreadsheets import ImportForm
+
+    form = ImportForm(data={}, files={"file": big}, user=alice)
+    assert not form.is_valid() and "tot 10,0" in str(form.errors["file"])
+    page = client_for(alice).post("/cases/import/", b"", content_type="multipart/form-data; boundary=x", CONTENT_LENGTH=str(MAX_BYTES * 2))
+    assert page.status_code == 413 and "groter dan 10 MB" in page.text
+
+
+def test_only_those_who_may_create_cases_import(client_for, erik, olga):
+    for persona in (erik, olga):
+        assert client_for(persona).get("/cases/import/").status_code == 403
+
+
+def test_the_export_holds_only_what_the_user_may_see_with_the_filters(client_for, bob, portfolio, utrecht):
+    make_case(organisation=utrecht, title="Geheim concept", status="draft")
+    client = client_for(bob)
+    listing = client.get("/cases/?policy_domain=mobility")
+    assert "/cases/export.ods?policy_domain=mobility" in listing.text
+    response = client.get("/cases/export.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="stackwork-portefeuille.xlsx"'
+    titles = [row[1] for row in tablib.Databook().load(response.content, "xlsx").sheets()[0]]
+    assert sorted(titles) == ["'=Digital twin", "Kaartviewer"]  # bob's own draft, and the published case
+    filtered = client.get(f"/cases/export.csv?organisation={utrecht.pk}")
+    assert "Kaartviewer" not in filtered.content.decode() and "Digital twin" in filtered.content.decode()
+
+
+def test_formulas_are_neutralised_in_every_format(portfolio, cora):
+    for fmt in ("ods", "xlsx", "csv"):
+        data = export_portfolio(Case.objects.all(), fmt)
+        if fmt == "xlsx":
+            sheet = openpyxl.load_workbook(io.BytesIO(data))["Casussen"]
+            cells = [c for row in sheet.iter_rows() for c in row]
+            assert not [c for c in cells if c.data_type == "f"]
+            assert "'=Digital twin" in [c.value for c in cells]
+        elif fmt == "csv":
+            text = data.decode("utf-8-sig")
+            assert ",'=Digital twin," in text and "\n=" not in text and ",=" not in text
+        else:
+            assert b"table:formula" not in data
+            assert "'=Digital twin" in [row[1] for row in tablib.Databook().load(data, "ods").sheets()[0]]
+
+
+def test_the_template_offers_the_code_lists(client_for, alice):
+    client = client_for(alice)
+    xlsx = client.get("/cases/import/template.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["Casussen", "Keuzes", "Rolanalyses", "Lijsten"]
+    formulas = {dv.formula1 for dv in book["Keuzes"].data_validations.dataValidation}
+    assert any(f.startswith("Lijsten!$") for f in formulas)
+    assert "Zelf gebouwd" in [c.value for c in book["Lijsten"]["D"]]
+    ods = client.get("/cases/import/template.ods")
+    import zipfile
+
+    content = zipfile.ZipFile(io.BytesIO(ods.content)).read("content.xml").decode()
+    assert "of:cell-content-is-in-list" in content and "content-validation-name" in content
+    csv_text = client.get("/cases/import/template.csv").content.decode("utf-8-sig")
+    assert csv_text.startswith("Blad,Nr,Titel,Organisatie")
+    # the template imports back as an empty file, with a clear message
+    assert "bevat geen casussen" in run_import(ods.content, "sjabloon.ods", user=alice, commit=False).problem
+
+
+def test_closed_results_export_and_open_ones_stay_secret(client_for, cora, erik):
+    from cases.actions import do_cast_vote, do_session_step
+    from tests.factories import make_direction, make_session
+
+    direction = make_direction(code="R1", title="Bewezen technologie")
+    session = make_session(directions=[direction], title="Sessie A")
+    do_cast_vote(session=session, executive=erik, direction=direction, position="support", points=3)
+    client = client_for(cora)
+    assert client.get(f"/sessions/{session.pk}/results.ods").status_code == 403
+    do_session_step(session, "close", by=cora)
+    response = client.get(f"/sessions/{session.pk}/results.xlsx")
+    assert response.status_code == 200
+    sheet = tablib.Databook().load(response.content, "xlsx").sheets()[0]
+    assert sheet.title == "Uitslag"
+    row = dict(zip(sheet.headers, sheet[0], strict=True))
+    assert (row["Code"], row["Voor"], row["Punten"]) == ("R1", 1, 3)
+    assert "/results.csv" in client.get(f"/sessions/{session.pk}/results/").text
