@@ -360,3 +360,53 @@ def test_closed_results_export_and_open_ones_stay_secret(client_for, cora, erik)
     row = dict(zip(sheet.headers, sheet[0], strict=True))
     assert (row["Code"], row["Voor"], row["Punten"]) == ("R1", 1, 3)
     assert "/results.csv" in client.get(f"/sessions/{session.pk}/results/").text
+
+
+# --- the command line and the API -----------------------------------------------------
+
+
+def test_the_command_prints_the_row_report(tmp_path, utrecht):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "teams.ods"
+    path.write_bytes(workbook("ods", choices=[choice_row()], roles=[role_row()]))
+    out = io.StringIO()
+    call_command("import_cases", str(path), "--organisation", "Provincie Utrecht", "--dry-run", stdout=out)
+    assert "rij 2: nieuw – Logistiekmonitor" in out.getvalue()
+    assert counts() == (0, 0, 0)
+    call_command("import_cases", str(path), "--organisation", "Provincie Utrecht", stdout=io.StringIO())
+    case = Case.objects.get()
+    assert (case.organisation, case.status, case.created_by) == (utrecht, "draft", None)
+    bad = tmp_path / "slecht.xlsx"
+    bad.write_bytes(workbook(cases=[case_row(organisation="Provincie Atlantis")]))
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_cases", str(bad), stdout=out)
+    assert "Organisatie: Onbekende organisatie: “Provincie Atlantis”." in out.getvalue()
+    with pytest.raises(CommandError, match="Unknown organisation"):
+        call_command("import_cases", str(path), "--organisation", "Atlantis")
+
+
+def test_the_api_accepts_the_file_and_answers_the_report(alice, bob, utrecht, zuid_holland):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token " + Token.objects.create(user=alice).key)
+
+    def post(data, name="teams.xlsx", **fields):
+        return client.post("/api/v1/cases/import/", {"file": SimpleUploadedFile(name, data), **fields}, format="multipart")
+
+    checked = post(workbook(choices=[choice_row()]), dry_run="true")
+    assert checked.status_code == 200 and checked.json()["ok"] and not checked.json()["committed"]
+    assert counts() == (0, 0, 0)
+    refused = post(workbook(cases=[case_row(organisation="Provincie Zuid-Holland")]))
+    assert refused.status_code == 422
+    row = refused.json()["sheets"][0]["rows"][0]
+    assert row["row"] == 2 and row["problems"][0]["column"] == "Organisatie"
+    assert post(b"", "leeg.xlsx").status_code == 400
+    assert "file" in post(b"a;b", "x.txt").json()
+    created = post(workbook(choices=[choice_row()]))
+    assert created.status_code == 201 and created.json()["totals"]["new"] == 2
+    assert Case.objects.get().organisation == utrecht

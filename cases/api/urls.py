@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from .spreadsheets import CaseImportView
 from .views import (
     BoardSessionViewSet,
     CaseViewSet,
@@ -35,6 +36,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", login_required(DocsView.as_view()), name="docs"),
+    path("cases/import/", CaseImportView.as_view(), name="case_import"),
     *router.urls,
     re_path(r"", UnknownEndpoint.as_view()),
 ]

@@ -24,7 +24,7 @@ from import_export.fields import Field
 from .. import permissions
 from ..actions import do_create_role_analyses
 from ..lifecycle import CASE_STEPS
-from ..models import Case, Choice, Layer, Organisation, RoleAnalysis
+from ..models import Case, Choice, Layer, Organisation, RoleAnalysis, User
 from .cells import CodeWidget, DateWidget, NamedWidget, NamesWidget, TextWidget, cell_text
 
 UNKNOWN_ORGANISATION = gettext_lazy("Onbekende organisatie: “%(value)s”.")
@@ -41,6 +41,11 @@ class ImportContext:
     new_case_nrs: set = field(default_factory=set)
     bad_nrs: set = field(default_factory=set)  # Nrs whose case row has problems
     seen: dict = field(default_factory=dict)  # (sheet, key) → the row number it was first on
+
+    @property
+    def actor(self):
+        """The user recorded as author (none when the command line imports)."""
+        return self.user if isinstance(self.user, User) else None
 
     @classmethod
     def for_user(cls, user, organisation: Organisation | None) -> ImportContext:
@@ -113,7 +118,7 @@ class SheetResource(resources.ModelResource):
         super().validate_instance(instance, errors, validate_unique)
 
     def before_save_instance(self, instance, row, **kwargs):
-        instance._history_user = self.context.user
+        instance._history_user = self.context.actor
 
 
 class CaseResource(SheetResource):
@@ -221,15 +226,14 @@ class CaseResource(SheetResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
-        user = self.context.user
         instance._import_new = instance.pk is None
         if instance._import_new:
             instance.status = Case.Status.DRAFT
-            instance.created_by = user
-        elif CASE_STEPS["review_again"].may(user, instance):
+            instance.created_by = self.context.actor
+        elif CASE_STEPS["review_again"].may(self.context.user, instance):
             instance.status = CASE_STEPS["review_again"].target
             instance.review_remark = ""
-        instance.updated_by = user
+        instance.updated_by = self.context.actor
 
     def after_save_instance(self, instance, row, **kwargs):
         nr = cell_text(row.get("Nr"))
