@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import subprocess
 
 import openpyxl
 import pytest
@@ -410,3 +412,39 @@ def test_the_api_accepts_the_file_and_answers_the_report(alice, bob, utrecht, zu
     created = post(workbook(choices=[choice_row()]))
     assert created.status_code == 201 and created.json()["totals"]["new"] == 2
     assert Case.objects.get().organisation == utrecht
+
+
+# --- a file written by LibreOffice ------------------------------------------------------
+
+
+def soffice() -> str:
+    import os
+
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (libreoffice-calc) is required in CI")
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc)")
+    return found
+
+
+def test_files_saved_by_libreoffice_import_cleanly(portfolio, cora, tmp_path):
+    program = soffice()
+    choice = portfolio.choices.first()
+    choice.context = "Twee  spaties en\neen tweede regel"
+    choice.save()
+    before = snapshot()
+    (tmp_path / "portefeuille.ods").write_bytes(export_portfolio(Case.objects.all(), "ods"))
+    (tmp_path / "portefeuille-excel.xlsx").write_bytes(export_portfolio(Case.objects.all(), "xlsx"))
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
+    for source, target in (("portefeuille.ods", "xlsx"), ("portefeuille-excel.xlsx", "ods")):
+        subprocess.run(
+            [program, profile, "--headless", "--convert-to", target, "--outdir", str(tmp_path / "saved"), str(tmp_path / source)],
+            check=True, capture_output=True, timeout=180,
+        )
+    for name in ("portefeuille.xlsx", "portefeuille-excel.ods"):
+        Case.objects.all().delete()
+        data = (tmp_path / "saved" / name).read_bytes()
+        report = run_import(data, name, user=cora, commit=True)
+        assert report.committed, problems(report) or report.problem
+        assert snapshot() == before, name

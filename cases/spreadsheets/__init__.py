@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.results import RowResult
 
+from .cells import cell_text
 from .files import IGNORED_SHEETS, MAX_BYTES, FileProblem, check_size, format_of, read_sheets
 from .resources import RESOURCES, ImportContext
 
@@ -150,9 +151,9 @@ def _sheet_report(sheet_name, resource, sheet, result) -> SheetReport:
     headers = sheet.dataset.headers
     for index, (values, row_result) in enumerate(zip(sheet.dataset, result.rows, strict=False)):
         row = dict(zip(headers, values, strict=False))
-        label = str(row.get(title_column) or "")
+        label = cell_text(row.get(title_column))
         if sheet_name != "Casussen":
-            label = f"{_('casus')} {row.get('Casusnr') or '?'}: {label}"
+            label = f"{_('casus')} {cell_text(row.get('Casusnr')) or '?'}: {label}"
         action = row_result.import_type
         problems = []
         if row_result.validation_error is not None:
@@ -163,7 +164,7 @@ def _sheet_report(sheet_name, resource, sheet, result) -> SheetReport:
         for error in row_result.errors:
             problems.append(Problem("", _("Deze rij kon niet worden opgeslagen: %(error)s") % {"error": error.error}))
         if action == RowResult.IMPORT_TYPE_UPDATE and sheet_name == "Rolanalyses":
-            if str(row.get("Casusnr")) in resource.context.new_case_nrs:
+            if cell_text(row.get("Casusnr")) in resource.context.new_case_nrs:
                 action = RowResult.IMPORT_TYPE_NEW
         report.rows.append(RowReport(sheet.row_numbers[index], action, label, problems))
     for error in result.base_errors:

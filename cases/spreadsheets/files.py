@@ -18,6 +18,10 @@ from xml.etree import ElementTree
 import tablib
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from odf import teletype
+from odf import text as odf_text
+from odf.table import TableRow
+from tablib.formats._ods import ODSFormat
 
 from .cells import neutralise
 
@@ -45,6 +49,7 @@ class Sheet:
     name: str
     dataset: tablib.Dataset
     row_numbers: list[int] = field(default_factory=list)  # the file's row of each data row
+    kept: list[int] = field(default_factory=list)  # which of the rows read were not empty
 
 
 def format_of(filename: str) -> str:
@@ -82,7 +87,7 @@ def _is_empty(values) -> bool:
 def _sheet(name: str, headers, rows, first_row_number: int = 2) -> Sheet:
     headers = [str(h).strip() if h is not None else "" for h in (headers or [])]
     dataset = tablib.Dataset(headers=headers)
-    numbers = []
+    numbers, kept = [], []
     for offset, values in enumerate(rows):
         values = list(values)[: len(headers)]
         if _is_empty(values):
@@ -90,10 +95,52 @@ def _sheet(name: str, headers, rows, first_row_number: int = 2) -> Sheet:
         values += [None] * (len(headers) - len(values))
         dataset.append(values)
         numbers.append(first_row_number + offset)
-    return Sheet(name=name, dataset=dataset, row_numbers=numbers)
+        kept.append(offset)
+    return Sheet(name=name, dataset=dataset, row_numbers=numbers, kept=kept)
 
 
 # --- Reading -----------------------------------------------------------------
+
+
+class _ODSReader(ODSFormat):
+    """tablib's ODS reader with two fixes for the files LibreOffice writes.
+    A text cell is all of its text (tablib reads only the first paragraph
+    and span, so a line break or two spaces, ``<text:s/>``, lost the rest);
+    and repeated empty cells count as that many columns (tablib dropped
+    them, shifting every later value one column to the left). Each data
+    row keeps its row number in the file."""
+
+    @classmethod
+    def import_sheet(cls, dset, sheet, headers=True, skip_lines=0):
+        dset.title = sheet.getAttribute("name")
+        dset.row_numbers = []
+        width, number = None, 0
+        for row in sheet.getElementsByType(TableRow):
+            number += 1
+            values = []
+            for cell in row.childNodes:
+                if cell.qname[1] not in ("table-cell", "covered-table-cell"):
+                    continue
+                repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
+                values.extend([cls.read_cell(cell)] * min(repeat, width or 1024))
+            while values and values[-1] in ("", None):
+                values.pop()
+            if width is None:
+                if values:
+                    dset.headers, width = values, len(values)
+                continue
+            number += int(row.getAttribute("numberrowsrepeated") or 1) - 1
+            if values:
+                dset.append((values + [""] * width)[:width])
+                dset.row_numbers.append(number)
+
+    @classmethod
+    def read_cell(cls, cell, value_type=None):
+        if value_type is None:
+            value_type = cell.getAttribute("valuetype")
+        if value_type in (None, "", "string") and cell.childNodes:
+            return "\n".join(teletype.extractText(p) for p in cell.getElementsByType(odf_text.P))
+        return super().read_cell(cell, value_type)
 
 
 def read_sheets(data: bytes, fmt: str) -> dict[str, Sheet]:
@@ -108,7 +155,10 @@ def read_sheets(data: bytes, fmt: str) -> dict[str, Sheet]:
         _check_ods_cells(data)
     book = tablib.Databook()
     try:
-        book.load(data, format=fmt)
+        if fmt == "ods":
+            _ODSReader.import_book(book, io.BytesIO(data))
+        else:
+            book.load(data, format=fmt)
     except Exception as error:  # a damaged or mislabelled file, whatever the reader says
         raise FileProblem(
             _("Dit bestand is geen leesbaar %(format)s-bestand.") % {"format": fmt.upper()}
@@ -116,7 +166,10 @@ def read_sheets(data: bytes, fmt: str) -> dict[str, Sheet]:
     sheets = {}
     for dataset in book.sheets():
         rows = list(dataset) if dataset.headers else []
-        sheets[dataset.title] = _sheet(dataset.title, dataset.headers, rows)
+        sheet = _sheet(dataset.title, dataset.headers, rows)
+        if hasattr(dataset, "row_numbers"):  # ODS: rows counted as they stand in the file
+            sheet.row_numbers = [dataset.row_numbers[i] for i in sheet.kept]
+        sheets[dataset.title] = sheet
     return sheets
 
 
