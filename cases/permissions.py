@@ -136,3 +136,18 @@ def can_edit_registration(user, case: Case) -> bool:
 def can_export_register(user) -> bool:
     """The coordinator exports the ready registrations for the national register."""
     return is_coordinator(user)
+
+
+# --- Spreadsheets -----------------------------------------------------------
+
+
+def can_import_cases(user) -> bool:
+    """Importing a spreadsheet creates cases: whoever may create one may import."""
+    return can_create_case(user)
+
+
+def can_import_into(user, organisation) -> bool:
+    """A civil servant imports cases of their own organisation; a coordinator of any."""
+    if is_coordinator(user):
+        return True
+    return is_civil_servant(user) and organisation.pk == user.organisation_id

@@ -1,7 +1,7 @@
 """Stackwork's pages, feature by feature: each block is one module of
 ``cases/views/`` (and of ``forms/``, ``templates/cases/``, ``tests/``)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from .views import (
     audit,
@@ -13,6 +13,7 @@ from .views import (
     notifications,
     pages,
     sessions,
+    spreadsheets,
     stackmap,
 )
 
@@ -87,6 +88,24 @@ urlpatterns = [
     # audit: the whole trail, for coordinators
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
+    # spreadsheets: import with a preview, the template, exports of the portfolio and results
+    path("cases/import/", spreadsheets.import_upload, name="spreadsheet_import"),
+    path("cases/import/confirm/", spreadsheets.import_confirm, name="spreadsheet_import_confirm"),
+    re_path(
+        r"^cases/import/template\.(?P<fmt>ods|xlsx|csv)$",
+        spreadsheets.import_template,
+        name="spreadsheet_template",
+    ),
+    re_path(
+        r"^cases/export\.(?P<fmt>ods|xlsx|csv)$",
+        spreadsheets.portfolio_export,
+        name="case_export",
+    ),
+    re_path(
+        r"^sessions/(?P<pk>[0-9]+)/results\.(?P<fmt>ods|xlsx|csv)$",
+        spreadsheets.results_export,
+        name="results_export",
+    ),
     # notifications: the own list and e-mail settings, failed deliveries for coordinators
     path("notifications/", notifications.notification_list, name="notification_list"),
     path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),

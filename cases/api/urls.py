@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from .register import AlgoritmeregisterView
+from .spreadsheets import CaseImportView
 from .views import (
     BoardSessionViewSet,
     CaseViewSet,
@@ -36,6 +37,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", login_required(DocsView.as_view()), name="docs"),
+    path("cases/import/", CaseImportView.as_view(), name="case_import"),
     *router.urls,
     path("algoritmeregister/", AlgoritmeregisterView.as_view(), name="algoritmeregister"),
     re_path(r"", UnknownEndpoint.as_view()),
