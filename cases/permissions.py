@@ -107,3 +107,11 @@ def can_read_briefings(user) -> bool:
 
 def can_read_audit_trail(user) -> bool:
     return is_coordinator(user)
+
+
+# --- The stack explained ------------------------------------------------------
+
+
+def can_edit_layer_texts(user) -> bool:
+    """The layers' explanations (Dutch and English) on the stack page."""
+    return is_coordinator(user)

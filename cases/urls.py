@@ -3,7 +3,18 @@
 
 from django.urls import path
 
-from .views import audit, briefings, cases, choices, directions, home, pages, sessions, stackmap
+from .views import (
+    audit,
+    briefings,
+    cases,
+    choices,
+    directions,
+    home,
+    pages,
+    sessions,
+    stack,
+    stackmap,
+)
 
 urlpatterns = [
     # home: per role, the own cases, the dashboard, the sessions to prepare
@@ -76,4 +87,8 @@ urlpatterns = [
     # audit: the whole trail, for coordinators
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
+    # stack: the four layers explained, the directions in three minutes
+    path("stack/", stack.stack, name="stack"),
+    path("stack/directions/", stack.directions_reading, name="directions_reading"),
+    path("stack/<slug:code>/edit/", stack.layer_edit, name="layer_edit"),
 ]
