@@ -22,8 +22,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import explainer
 from .charts import pdf
-from .models import BoardSession, Briefing, Case, Choice, LayerMeaning, RoleAnalysis, Vote
+from .models import (
+    BoardSession,
+    Briefing,
+    Case,
+    Choice,
+    Direction,
+    LayerMeaning,
+    RoleAnalysis,
+    Vote,
+)
 from .results import AGREEMENT_DEFINITION, POSITIONS, session_results, stack_map, turnout
 
 logger = logging.getLogger(__name__)
@@ -87,6 +97,8 @@ def briefing_context(session: BoardSession, *, user) -> dict:
         "position_labels": [(p, Vote.Position(p).label) for p in POSITIONS],
         "agreement_definition": AGREEMENT_DEFINITION,
     }
+    if not is_results:
+        context["guide"] = reading_guide(published, Direction.objects.visible_to(user))
     if is_results:
         results = session_results(session)
         by_direction = {r.direction.pk: r for r in results}
@@ -123,6 +135,17 @@ def briefing_context(session: BoardSession, *, user) -> dict:
     return context
 
 
+def reading_guide(cases, directions) -> dict:
+    """The reading guide (Leeswijzer) that opens the agenda briefing: the
+    stack page and the directions in three minutes, on one page."""
+    story = explainer.stack_story(cases)
+    return {
+        "layers": story["layers"],
+        "counterparts": story["counterparts"],
+        "directions": explainer.directions_in_brief(directions, cases),
+    }
+
+
 def content_hash(context: dict) -> str:
     """SHA-256 over the figures and texts the briefing reports, so two
     briefings with the same hash say the same thing."""
@@ -149,6 +172,21 @@ def content_hash(context: dict) -> str:
             for row in context["stack"]["summary"]
         ],
     }
+    if "guide" in context:
+        guide = context["guide"]
+        data["guide"] = {
+            "layers": [
+                [s.layer.code, s.layer.display_description, s.choices, s.sourcing, s.maturity]
+                for s in guide["layers"]
+            ],
+            "counterparts": [
+                [c.counterpart, [(r.value, r.count) for r in c.roles]]
+                for c in guide["counterparts"]
+            ],
+            "directions": [
+                [b.direction.code, b.direction.status, b.asks] for b in guide["directions"]
+            ],
+        }
     if context["is_results"]:
         data["results"] = [
             [

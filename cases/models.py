@@ -185,7 +185,16 @@ class Layer(models.Model):
 
     code = models.CharField(_("code"), max_length=20, choices=Code.choices, unique=True)
     name = models.CharField(_("naam"), max_length=100)
-    description = models.TextField(_("beschrijving"), blank=True)
+    description = models.TextField(
+        _("beschrijving"),
+        blank=True,
+        help_text=_("In eenvoudige taal (B1): wat de laag is en waarom het bestuur erom geeft."),
+    )
+    description_en = models.TextField(
+        _("beschrijving in het Engels"),
+        blank=True,
+        help_text=_("Dezelfde uitleg in het Engels, voor wie Stackwork in het Engels gebruikt."),
+    )
     position = models.PositiveSmallIntegerField(_("volgorde"), unique=True)
 
     class Meta:
@@ -205,8 +214,13 @@ class Layer(models.Model):
 
     @property
     def display_description(self) -> str:
-        if translation.get_language() == settings.LANGUAGE_CODE:
+        """The Dutch description, or in English the English one; the standard
+        text when that is empty."""
+        language = translation.get_language()
+        if language == settings.LANGUAGE_CODE:
             return self.description
+        if language.startswith("en") and self.description_en.strip():
+            return self.description_en
         return str(LAYER_DESCRIPTIONS.get(self.code, self.description))
 
 

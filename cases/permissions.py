@@ -151,3 +151,11 @@ def can_import_into(user, organisation) -> bool:
     if is_coordinator(user):
         return True
     return is_civil_servant(user) and organisation.pk == user.organisation_id
+
+
+# --- The stack explained ------------------------------------------------------
+
+
+def can_edit_layer_texts(user) -> bool:
+    """The layers' explanations (Dutch and English) on the stack page."""
+    return is_coordinator(user)

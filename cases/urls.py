@@ -14,6 +14,7 @@ from .views import (
     pages,
     sessions,
     spreadsheets,
+    stack,
     stackmap,
 )
 
@@ -138,4 +139,8 @@ urlpatterns += [
         register.register_download,
         name="register_download",
     ),
+    # stack: the four layers explained, the directions in three minutes
+    path("stack/", stack.stack, name="stack"),
+    path("stack/directions/", stack.directions_reading, name="directions_reading"),
+    path("stack/<slug:code>/edit/", stack.layer_edit, name="layer_edit"),
 ]

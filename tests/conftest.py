@@ -90,6 +90,8 @@ def stack_basics(transactional_db):
 
     migration = importlib.import_module("cases.migrations.0002_layers_and_roles")
     migration.forwards(apps, None)
+    explainer = importlib.import_module("cases.migrations.0011_explainer")
+    explainer.fill_explanations(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -293,3 +293,50 @@ def test_the_session_page_lists_the_briefings(client_for, cora, erik, alice, clo
         page = client_for(persona).get(f"/sessions/{closed_session.pk}/")
         assert "Briefing (PDF)" in page.text and record.sha256 in page.text
     assert "Briefing (PDF)" not in client_for(alice).get(f"/sessions/{closed_session.pk}/").text
+
+
+# The reading guide (Leeswijzer) that opens the agenda briefing
+
+
+def test_the_agenda_briefings_first_pages_carry_the_reading_guide(client_for, erik, open_session):
+    from cases.models import Layer
+
+    make_direction(code="R1", title="Voortbouwen op bewezen technologie", status="adopted")
+    make_direction(code="R9", title="Alles zelf bouwen", status="rejected")
+    response = client_for(erik).get(f"/sessions/{open_session.pk}/briefing.pdf")
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    guide = " ".join(reader.pages[1].extract_text().split())  # right after the cover
+    assert guide.startswith("Leeswijzer: de stack en de richtingen in drie minuten")
+    names = [layer.name for layer in Layer.objects.order_by("position")]
+    positions = [guide.index(" ".join(name.split())) for name in names]
+    assert positions == sorted(positions)  # in stack order
+    assert " ".join(Layer.objects.get(code="data").description.split()) in guide
+    # the directions, adopted first, the rejected one last
+    assert guide.index("R1 Voortbouwen") < guide.index("R4 Bestuurlijk") < guide.index("R9 Alles")
+    assert "Inhoud" not in guide  # one page: the contents follow on the next
+    contents = " ".join(reader.pages[2].extract_text().split())
+    assert contents.startswith("Inhoud Leeswijzer")
+
+
+def test_the_results_briefing_has_no_reading_guide(client_for, cora, closed_session):
+    text = pdf_text(
+        b"".join(
+            client_for(cora).get(f"/sessions/{closed_session.pk}/briefing.pdf").streaming_content
+        )
+    )
+    assert "Leeswijzer" not in text
+
+
+def test_the_agenda_briefing_context_runs_a_fixed_number_of_queries(erik, open_session, utrecht):
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            context = briefing.briefing_context(open_session, user=erik)
+        assert "guide" in context
+        return len(ctx.captured_queries)
+
+    count()  # the user's roles are read once and kept on the user
+    small = count()
+    for i in range(10):
+        make_case(organisation=utrecht, with_parts=True)
+        make_direction(code=f"Q{i}", status="adopted")
+    assert count() == small
