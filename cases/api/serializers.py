@@ -291,6 +291,7 @@ class BoardSessionSerializer(serializers.ModelSerializer):
             "state",
             "opened_at",
             "closed_at",
+            "deadline",
             "agenda",
         ]
 
