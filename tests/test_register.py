@@ -658,3 +658,15 @@ def test_demo_has_ready_and_not_ready_registrations():
     # loading again changes nothing
     call_command("load_demo", "--force", stdout=io.StringIO())
     assert AlgorithmRegistration.objects.count() == len(stored)
+
+
+@pytest.mark.django_db
+def test_readiness_speaks_english_on_request(client_for, alice, utrecht):
+    case = make_case(organisation=utrecht, title="Monitor", status="draft")
+    make_registered(case=case, title="Model", contact_email="")
+    client = client_for(alice)
+    assert "Verplicht voor het register" in client.get(case.get_absolute_url()).text
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(case.get_absolute_url()).text
+    assert "Contact details</strong>: Required by the register; fill this in." in english
+    assert "Verplicht voor het register" not in english
