@@ -670,3 +670,26 @@ def test_readiness_speaks_english_on_request(client_for, alice, utrecht):
     english = client.get(case.get_absolute_url()).text
     assert "Contact details</strong>: Required by the register; fill this in." in english
     assert "Verplicht voor het register" not in english
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_version_is_a_conflict_not_an_overwrite(client_for, alice, cora, utrecht):
+    case = make_case(organisation=utrecht, title="Monitor", status="draft")
+    choice = make_registered(case=case, title="Model", risks="Bewaard")
+    opened = register.get_registration(alice, case.pk, choice.pk)
+    url = f"/cases/{case.pk}/register/{choice.pk}/edit/"
+    for version in ("", "abc", "-3"):
+        data = form_data(opened, risks="Overschreven", version=version)
+        response = client_for(alice).post(url, data, headers=HX)
+        assert response.status_code == 409
+        assert "Overschreven" in response.text
+    assert register.get_registration(alice, case.pk, choice.pk).values["risks"] == "Bewaard"
+
+
+@pytest.mark.django_db
+def test_the_form_opens_on_the_first_field_the_register_needs(client_for, alice, utrecht):
+    case = make_case(organisation=utrecht, title="Monitor", status="draft")
+    choice = make_registered(case=case, title="Model", contact_email="")
+    html = client_for(alice).get(f"/cases/{case.pk}/register/{choice.pk}/edit/", headers=HX).text
+    assert re.search(r'<input[^>]*name="contact_email"[^>]*autofocus', html)
+    assert len(re.findall(r"autofocus", html)) == 1
