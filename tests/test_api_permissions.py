@@ -103,6 +103,8 @@ MATRIX = [
     ("get", "/sessions/{open_session}/turnout/", None, "401 404 404 200 200 403"),
     ("get", "/sessions/{open_session}/results/", None, "401 404 404 403 403 403"),
     ("get", "/sessions/{closed_session}/results/", None, "401 200 200 200 200 403"),
+    # the Algoritmeregister export: coordinators only
+    ("get", "/algoritmeregister/", None, "401 403 403 403 200 403"),
 ]
 
 

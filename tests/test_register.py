@@ -176,12 +176,32 @@ def test_every_exported_record_is_valid_field_by_field(cora, utrecht, zuid_holla
         impacttoetsen_grouping="DPIA | https://voorbeeld.example/dpia\nIAMA | https://voorbeeld.example/iama",
         source_data_grouping="CBS | https://opendata.cbs.nl",
     )
-    make_registered(case=case, title="x" * 150)  # too long a name: not exported
+    # one registration per kind of violation: none of them may be exported
+    broken = [
+        {"name": "x" * 150},
+        {"category": ["Verkeer", "Wonen", "Werk", "Recht"]},
+        {"category": ["Vervoer"]},
+        {"status": "Actief"},
+        {"publication_category": "Laag risico"},
+        {"begin_date": "maart 2024"},
+        {"end_date": "2024-3"},
+        {"contact_email": "bel ons"},
+        {"website": "http://voorbeeld.example"},
+        {"url": "ftp://voorbeeld.example"},
+        {"goal": "<script>alert(1)</script>"},
+        {"lawful_basis_grouping": "Omgevingswet"},
+        {"source_data_grouping": "CBS | " + "https://a.nl/" + "x" * 500},
+        {"tags": "x" * 2501},
+    ]
+    for number, values in enumerate(broken):
+        make_registered(case=case, title=f"Kapot {number}", **values)
     response = token_client(cora).get(API)
     assert response.status_code == 200
     records = response.json()
     assert len(records) >= 3
-    assert "x" * 150 not in {record["name"] for record in records}
+    names = {record["name"] for record in records}
+    assert "Alles ingevuld" in names
+    assert not any(name.startswith("Kapot") or name == "x" * 150 for name in names)
     table = standard_table()
     for record in records:
         assert violations(record, table) == [], record["name"]
@@ -638,3 +658,38 @@ def test_demo_has_ready_and_not_ready_registrations():
     # loading again changes nothing
     call_command("load_demo", "--force", stdout=io.StringIO())
     assert AlgorithmRegistration.objects.count() == len(stored)
+
+
+@pytest.mark.django_db
+def test_readiness_speaks_english_on_request(client_for, alice, utrecht):
+    case = make_case(organisation=utrecht, title="Monitor", status="draft")
+    make_registered(case=case, title="Model", contact_email="")
+    client = client_for(alice)
+    assert "Verplicht voor het register" in client.get(case.get_absolute_url()).text
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(case.get_absolute_url()).text
+    assert "Contact details</strong>: Required by the register; fill this in." in english
+    assert "Verplicht voor het register" not in english
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_version_is_a_conflict_not_an_overwrite(client_for, alice, cora, utrecht):
+    case = make_case(organisation=utrecht, title="Monitor", status="draft")
+    choice = make_registered(case=case, title="Model", risks="Bewaard")
+    opened = register.get_registration(alice, case.pk, choice.pk)
+    url = f"/cases/{case.pk}/register/{choice.pk}/edit/"
+    for version in ("", "abc", "-3"):
+        data = form_data(opened, risks="Overschreven", version=version)
+        response = client_for(alice).post(url, data, headers=HX)
+        assert response.status_code == 409
+        assert "Overschreven" in response.text
+    assert register.get_registration(alice, case.pk, choice.pk).values["risks"] == "Bewaard"
+
+
+@pytest.mark.django_db
+def test_the_form_opens_on_the_first_field_the_register_needs(client_for, alice, utrecht):
+    case = make_case(organisation=utrecht, title="Monitor", status="draft")
+    choice = make_registered(case=case, title="Model", contact_email="")
+    html = client_for(alice).get(f"/cases/{case.pk}/register/{choice.pk}/edit/", headers=HX).text
+    assert re.search(r'<input[^>]*name="contact_email"[^>]*autofocus', html)
+    assert len(re.findall(r"autofocus", html)) == 1

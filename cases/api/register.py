@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import permissions, register
+from .errors import error_response
 from .views import ApiMixin, HasRole
 
 _LINKS = {
@@ -94,7 +95,8 @@ class ExportQuery(serializers.Serializer):
                 "Zonder all: de registraties die klaar zijn, als lijst van records. Met all=1: "
                 "elke registratie met ready, out_of_date, missing en het record."
             ),
-        )
+        ),
+        400: error_response(400),
     },
     description=_(
         "De export voor het landelijke Algoritmeregister (publicatiestandaard 1.0.0), voor "

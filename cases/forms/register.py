@@ -48,7 +48,9 @@ def _normalise(value: str) -> str:
 
 
 class RegistrationForm(FocusFirstFieldMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # The version the form was opened with; a form without one (or with a
+    # broken one) is treated as opened before any save: a conflict, not a 500.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, registration: register.Registration, **kwargs):
         values = registration.values
@@ -91,6 +93,21 @@ class RegistrationForm(FocusFirstFieldMixin, forms.Form):
             if isinstance(cleaned.get(key), str):
                 cleaned[key] = _normalise(cleaned[key])
         return cleaned
+
+    def clean_version(self) -> int:
+        version = self.cleaned_data.get("version") or ""
+        return int(version) if version.isascii() and version.isdigit() else -1
+
+    def set_autofocus(self) -> None:
+        """The first field with an error, else the first the register still
+        needs, else the first: a keyboard user lands where to type."""
+        problems = self.registration.problems
+        names = [name for name in self.fields if name != "version"]
+        first = next(
+            (name for name in names if name in self.errors),
+            next((name for name in names if name in problems), names[0]),
+        )
+        self.fields[first].widget.attrs["autofocus"] = True
 
     def values(self) -> dict:
         return {key: self.cleaned_data.get(key) for key in register.ENTERED}
