@@ -22,7 +22,6 @@ from import_export import resources
 from import_export.fields import Field
 
 from .. import permissions
-from ..actions import do_create_role_analyses
 from ..lifecycle import CASE_STEPS
 from ..models import Case, Choice, Layer, Organisation, RoleAnalysis, User
 from .cells import CodeWidget, DateWidget, NamedWidget, NamesWidget, TextWidget, cell_text
@@ -41,6 +40,7 @@ class ImportContext:
     new_case_nrs: set = field(default_factory=set)
     bad_nrs: set = field(default_factory=set)  # Nrs whose case row has problems
     seen: dict = field(default_factory=dict)  # (sheet, key) → the row number it was first on
+    existing: dict = field(default_factory=dict)  # (model, key) → the row the file updates
 
     @property
     def actor(self):
@@ -115,7 +115,19 @@ class SheetResource(resources.ModelResource):
                         _("Te lang: %(length)d tekens, hoogstens %(max)d.")
                         % {"length": len(value), "max": model_field.max_length}
                     ]
-        super().validate_instance(instance, errors, validate_unique)
+        # The widgets resolved every foreign key to a row that exists, and the
+        # row checks above found the duplicates: full_clean need not ask the
+        # database again per row (a query per key and per constraint). The
+        # database constraints still hold the line.
+        exclude = set(errors) | {
+            f.name for f in instance._meta.concrete_fields if f.is_relation
+        }
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def before_save_instance(self, instance, row, **kwargs):
         instance._history_user = self.context.actor
@@ -178,12 +190,18 @@ class CaseResource(SheetResource):
     def before_import_row(self, row, **kwargs):
         row["Organisatie"] = self._organisation_cell(row)
 
+    def before_import(self, dataset, **kwargs):
+        """The cases the file may update, in one query."""
+        titles = {cell_text(title) for title in dataset["Titel"]} - {""}
+        for case in Case.objects.filter(title__in=titles):
+            self.context.existing[(Case, case.organisation_id, case.title)] = case
+
     def get_instance(self, instance_loader, row):
         organisation = self.context.organisations.get(cell_text(row.get("Organisatie")).lower())
         title = cell_text(row.get("Titel"))
         if organisation is None or not title:
             return None
-        return Case.objects.filter(organisation=organisation, title=title).first()
+        return self.context.existing.get((Case, organisation.pk, title))
 
     def check_row(self, row, row_number: int) -> dict:
         errors = {}
@@ -238,9 +256,21 @@ class CaseResource(SheetResource):
     def after_save_instance(self, instance, row, **kwargs):
         nr = cell_text(row.get("Nr"))
         if instance._import_new:
-            do_create_role_analyses(instance)
             self.context.new_case_nrs.add(nr)
         self.context.case_by_nr[nr] = instance
+
+    def after_import(self, dataset, result, **kwargs):
+        """What the choices and role analyses of the file may update: the rows
+        of the cases that existed before, in one query each."""
+        old_ids = [
+            case.pk
+            for nr, case in self.context.case_by_nr.items()
+            if nr not in self.context.new_case_nrs
+        ]
+        for choice in Choice.objects.filter(case_id__in=old_ids):
+            self.context.existing[(Choice, choice.case_id, choice.layer_id, choice.title)] = choice
+        for analysis in RoleAnalysis.objects.filter(case_id__in=old_ids):
+            self.context.existing[(RoleAnalysis, analysis.case_id, analysis.counterpart)] = analysis
 
 
 class CaseRefWidget(TextWidget):
@@ -336,7 +366,7 @@ class ChoiceResource(CasePartResource):
         title = cell_text(row.get("Keuze"))
         if case is None or layer is None or not title:
             return None
-        return Choice.objects.filter(case=case, layer=layer, title=title).first()
+        return self.context.existing.get((Choice, case.pk, layer.pk, title))
 
     def check_row(self, row, row_number: int) -> dict:
         key = (
@@ -386,7 +416,7 @@ class RoleAnalysisResource(CasePartResource):
         code = self.fields["counterpart"].widget.lookup.get(counterpart)
         if case is None or code is None:
             return None
-        return RoleAnalysis.objects.filter(case=case, counterpart=code).first()
+        return self.context.existing.get((RoleAnalysis, case.pk, code))
 
     def check_row(self, row, row_number: int) -> dict:
         code = self.fields["counterpart"].widget.lookup.get(
@@ -405,3 +435,13 @@ class RoleAnalysisResource(CasePartResource):
 
 
 RESOURCES = (CaseResource, ChoiceResource, RoleAnalysisResource)
+
+
+def complete_role_analyses(context: ImportContext) -> None:
+    """Every case has one role analysis per counterpart: the new cases get
+    the ones their file left out, empty, in one query."""
+    new_cases = [context.case_by_nr[nr] for nr in context.new_case_nrs]
+    RoleAnalysis.objects.bulk_create(
+        [RoleAnalysis(case=case, counterpart=c) for case in new_cases for c in RoleAnalysis.Counterpart.values],
+        ignore_conflicts=True,
+    )
