@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .. import permissions
 from ..lifecycle import CASE_STEPS
@@ -131,6 +133,49 @@ class SheetResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         instance._history_user = self.context.actor
+        if instance.pk is not None and hasattr(instance, "updated_at"):
+            instance.updated_at = timezone.now()  # bulk_update does not touch auto_now
+
+    # In bulk (``Meta.use_bulk``) the rows are written a batch at a time, each
+    # with its history rows: a few queries per batch instead of per row.
+    bulk_extra_fields: tuple[str, ...] = ("updated_at",)
+
+    def get_bulk_update_fields(self):
+        names = [
+            f.attribute for f in self.get_import_fields() if f.attribute and not f.readonly
+        ]
+        return [*names, *self.bulk_extra_fields]
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if not self.create_instances:
+            return
+        try:
+            bulk_create_with_history(
+                self.create_instances,
+                self._meta.model,
+                batch_size=batch_size,
+                default_user=self.context.actor,
+            )
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if not self.update_instances:
+            return
+        try:
+            bulk_update_with_history(
+                self.update_instances,
+                self._meta.model,
+                self.get_bulk_update_fields(),
+                batch_size=batch_size,
+                default_user=self.context.actor,
+            )
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.update_instances.clear()
 
 
 class CaseResource(SheetResource):
@@ -171,6 +216,10 @@ class CaseResource(SheetResource):
         import_id_fields = ()
         skip_diff = True
         use_transactions = True
+        use_bulk = True
+        batch_size = 500
+
+    bulk_extra_fields = ("updated_at", "updated_by", "status", "review_remark")
 
     def __init__(self, context: ImportContext | None = None, **kwargs):
         super().__init__(context, **kwargs)
@@ -347,6 +396,8 @@ class ChoiceResource(CasePartResource):
         import_id_fields = ()
         skip_diff = True
         use_transactions = True
+        use_bulk = True
+        batch_size = 500
 
     def __init__(self, context: ImportContext | None = None, **kwargs):
         super().__init__(context, **kwargs)
