@@ -448,3 +448,21 @@ def test_files_saved_by_libreoffice_import_cleanly(portfolio, cora, tmp_path):
         report = run_import(data, name, user=cora, commit=True)
         assert report.committed, problems(report) or report.problem
         assert snapshot() == before, name
+
+
+def test_the_export_runs_a_fixed_number_of_queries(client_for, cora, utrecht):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(cora)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/cases/export.xlsx?status=published").status_code == 200
+        return len(captured)
+
+    make_case(organisation=utrecht, with_parts=True)
+    few = queries()
+    for _ in range(6):
+        make_case(organisation=utrecht, with_parts=True)
+    assert queries() == few

@@ -21,7 +21,7 @@ from import_export.results import RowResult
 
 from .cells import cell_text
 from .files import IGNORED_SHEETS, MAX_BYTES, FileProblem, check_size, format_of, read_sheets
-from .resources import RESOURCES, ImportContext
+from .resources import RESOURCES, ImportContext, complete_role_analyses
 
 __all__ = ["MAX_BYTES", "FileProblem", "ImportReport", "run_import"]
 
@@ -221,6 +221,8 @@ def run_import(data: bytes, filename: str, *, user, organisation=None, commit: b
             resource = resource_class(context)
             result = resource.import_data(sheet.dataset, dry_run=False, use_transactions=True)
             report.sheets.append(_sheet_report(resource_class.sheet_name, resource, sheet, result))
+        if report.ok:
+            complete_role_analyses(context)
         if commit and report.ok:
             report.committed = True
         else:

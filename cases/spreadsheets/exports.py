@@ -44,9 +44,13 @@ def portfolio_datasets(cases) -> list[tablib.Dataset]:
             ),
             _titled(
                 RoleAnalysisResource(context).export(
-                    RoleAnalysis.objects.filter(case__in=case_ids)
-                    .prefetch_related(Prefetch("partners"))
-                    .order_by("case_id", "pk")
+                    # A list: import-export pages a prefetching queryset, a
+                    # query per page; this is two queries whatever the size.
+                    list(
+                        RoleAnalysis.objects.filter(case__in=case_ids)
+                        .prefetch_related(Prefetch("partners"))
+                        .order_by("case_id", "pk")
+                    )
                 ),
                 RoleAnalysisResource.sheet_name,
             ),

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .. import permissions
-from ..actions import do_create_role_analyses
 from ..lifecycle import CASE_STEPS
 from ..models import Case, Choice, Layer, Organisation, RoleAnalysis, User
 from .cells import CodeWidget, DateWidget, NamedWidget, NamesWidget, TextWidget, cell_text
@@ -41,6 +42,7 @@ class ImportContext:
     new_case_nrs: set = field(default_factory=set)
     bad_nrs: set = field(default_factory=set)  # Nrs whose case row has problems
     seen: dict = field(default_factory=dict)  # (sheet, key) → the row number it was first on
+    existing: dict = field(default_factory=dict)  # (model, key) → the row the file updates
 
     @property
     def actor(self):
@@ -115,10 +117,65 @@ class SheetResource(resources.ModelResource):
                         _("Te lang: %(length)d tekens, hoogstens %(max)d.")
                         % {"length": len(value), "max": model_field.max_length}
                     ]
-        super().validate_instance(instance, errors, validate_unique)
+        # The widgets resolved every foreign key to a row that exists, and the
+        # row checks above found the duplicates: full_clean need not ask the
+        # database again per row (a query per key and per constraint). The
+        # database constraints still hold the line.
+        exclude = set(errors) | {
+            f.name for f in instance._meta.concrete_fields if f.is_relation
+        }
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def before_save_instance(self, instance, row, **kwargs):
         instance._history_user = self.context.actor
+        if instance.pk is not None and hasattr(instance, "updated_at"):
+            instance.updated_at = timezone.now()  # bulk_update does not touch auto_now
+
+    # In bulk (``Meta.use_bulk``) the rows are written a batch at a time, each
+    # with its history rows: a few queries per batch instead of per row.
+    bulk_extra_fields: tuple[str, ...] = ("updated_at",)
+
+    def get_bulk_update_fields(self):
+        names = [
+            f.attribute for f in self.get_import_fields() if f.attribute and not f.readonly
+        ]
+        return [*names, *self.bulk_extra_fields]
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if not self.create_instances:
+            return
+        try:
+            bulk_create_with_history(
+                self.create_instances,
+                self._meta.model,
+                batch_size=batch_size,
+                default_user=self.context.actor,
+            )
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if not self.update_instances:
+            return
+        try:
+            bulk_update_with_history(
+                self.update_instances,
+                self._meta.model,
+                self.get_bulk_update_fields(),
+                batch_size=batch_size,
+                default_user=self.context.actor,
+            )
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.update_instances.clear()
 
 
 class CaseResource(SheetResource):
@@ -159,6 +216,10 @@ class CaseResource(SheetResource):
         import_id_fields = ()
         skip_diff = True
         use_transactions = True
+        use_bulk = True
+        batch_size = 500
+
+    bulk_extra_fields = ("updated_at", "updated_by", "status", "review_remark")
 
     def __init__(self, context: ImportContext | None = None, **kwargs):
         super().__init__(context, **kwargs)
@@ -178,12 +239,18 @@ class CaseResource(SheetResource):
     def before_import_row(self, row, **kwargs):
         row["Organisatie"] = self._organisation_cell(row)
 
+    def before_import(self, dataset, **kwargs):
+        """The cases the file may update, in one query."""
+        titles = {cell_text(title) for title in dataset["Titel"]} - {""}
+        for case in Case.objects.filter(title__in=titles):
+            self.context.existing[(Case, case.organisation_id, case.title)] = case
+
     def get_instance(self, instance_loader, row):
         organisation = self.context.organisations.get(cell_text(row.get("Organisatie")).lower())
         title = cell_text(row.get("Titel"))
         if organisation is None or not title:
             return None
-        return Case.objects.filter(organisation=organisation, title=title).first()
+        return self.context.existing.get((Case, organisation.pk, title))
 
     def check_row(self, row, row_number: int) -> dict:
         errors = {}
@@ -238,9 +305,21 @@ class CaseResource(SheetResource):
     def after_save_instance(self, instance, row, **kwargs):
         nr = cell_text(row.get("Nr"))
         if instance._import_new:
-            do_create_role_analyses(instance)
             self.context.new_case_nrs.add(nr)
         self.context.case_by_nr[nr] = instance
+
+    def after_import(self, dataset, result, **kwargs):
+        """What the choices and role analyses of the file may update: the rows
+        of the cases that existed before, in one query each."""
+        old_ids = [
+            case.pk
+            for nr, case in self.context.case_by_nr.items()
+            if nr not in self.context.new_case_nrs
+        ]
+        for choice in Choice.objects.filter(case_id__in=old_ids):
+            self.context.existing[(Choice, choice.case_id, choice.layer_id, choice.title)] = choice
+        for analysis in RoleAnalysis.objects.filter(case_id__in=old_ids):
+            self.context.existing[(RoleAnalysis, analysis.case_id, analysis.counterpart)] = analysis
 
 
 class CaseRefWidget(TextWidget):
@@ -317,6 +396,8 @@ class ChoiceResource(CasePartResource):
         import_id_fields = ()
         skip_diff = True
         use_transactions = True
+        use_bulk = True
+        batch_size = 500
 
     def __init__(self, context: ImportContext | None = None, **kwargs):
         super().__init__(context, **kwargs)
@@ -336,7 +417,7 @@ class ChoiceResource(CasePartResource):
         title = cell_text(row.get("Keuze"))
         if case is None or layer is None or not title:
             return None
-        return Choice.objects.filter(case=case, layer=layer, title=title).first()
+        return self.context.existing.get((Choice, case.pk, layer.pk, title))
 
     def check_row(self, row, row_number: int) -> dict:
         key = (
@@ -386,7 +467,7 @@ class RoleAnalysisResource(CasePartResource):
         code = self.fields["counterpart"].widget.lookup.get(counterpart)
         if case is None or code is None:
             return None
-        return RoleAnalysis.objects.filter(case=case, counterpart=code).first()
+        return self.context.existing.get((RoleAnalysis, case.pk, code))
 
     def check_row(self, row, row_number: int) -> dict:
         code = self.fields["counterpart"].widget.lookup.get(
@@ -405,3 +486,13 @@ class RoleAnalysisResource(CasePartResource):
 
 
 RESOURCES = (CaseResource, ChoiceResource, RoleAnalysisResource)
+
+
+def complete_role_analyses(context: ImportContext) -> None:
+    """Every case has one role analysis per counterpart: the new cases get
+    the ones their file left out, empty, in one query."""
+    new_cases = [context.case_by_nr[nr] for nr in context.new_case_nrs]
+    RoleAnalysis.objects.bulk_create(
+        [RoleAnalysis(case=case, counterpart=c) for case in new_cases for c in RoleAnalysis.Counterpart.values],
+        ignore_conflicts=True,
+    )
