@@ -19,4 +19,7 @@ urlpatterns = [
     path("", include("cases.urls")),
 ]
 
+handler400 = "cases.errors.bad_request"
+handler403 = "cases.errors.permission_denied"
+handler404 = "cases.errors.page_not_found"
 handler500 = "cases.errors.server_error"
