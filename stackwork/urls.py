@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from cases import oidc
+from cases.views.pages import favicon
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -14,6 +15,7 @@ urlpatterns = [
     # single sign-on (404 unless OIDC is configured)
     path("oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),
     path("oidc/callback/", oidc.callback, name="oidc_authentication_callback"),
+    path("favicon.ico", favicon),  # unnamed: not a page
     path("admin/", admin.site.urls),
     path("api/v1/", include("cases.api.urls")),
     path("", include("cases.urls")),

@@ -103,3 +103,8 @@ def test_an_unknown_api_address_answers_json(client_for, alice):
     response = client_for(alice).get("/api/v1/bestaat-niet/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json") and response.json()["detail"]
+
+
+def test_the_browser_finds_the_icon_at_the_usual_address(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
