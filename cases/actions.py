@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import notifications, permissions
 from .lifecycle import CASE_STEPS, SESSION_STEPS, Step
@@ -81,7 +82,11 @@ def do_cast_vote(
         )
         if used + points > MAX_POINTS_PER_SESSION:
             raise VoteRefused(
-                _("U heeft nog %(left)d van de %(max)d punten over; %(asked)d punten is te veel.")
+                ngettext(
+                    "U heeft nog %(left)d van de %(max)d punten over; %(asked)d punt is te veel.",
+                    "U heeft nog %(left)d van de %(max)d punten over; %(asked)d punten is te veel.",
+                    points,
+                )
                 % {
                     "left": MAX_POINTS_PER_SESSION - used,
                     "max": MAX_POINTS_PER_SESSION,
@@ -96,6 +101,38 @@ def do_cast_vote(
             defaults={"position": position, "points": points, "reason": reason},
         )
     return vote
+
+
+def do_cast_ballot(*, session: BoardSession, executive, entries: list[dict]) -> list[Vote]:
+    """Save several rows of one executive's ballot at once, all or none.
+
+    ``entries`` are dicts of direction, position, points and reason. The
+    points are counted over the ballot as it will be, so points may move from
+    one direction to another in one save."""
+    with transaction.atomic():
+        locked = _locked_session(session.pk)
+        if locked.state != BoardSession.State.OPEN:
+            raise VoteRefused(_("Deze sessie is niet open voor stemmen."), conflict=True)
+        current = dict(
+            Vote.objects.filter(session=locked, executive=executive).values_list(
+                "direction_id", "points"
+            )
+        )
+        asked = {entry["direction"].pk: entry["points"] for entry in entries}
+        total = sum(p for d, p in current.items() if d not in asked) + sum(asked.values())
+        if total > MAX_POINTS_PER_SESSION:
+            raise VoteRefused(
+                ngettext(
+                    "Uw stembiljet verdeelt %(total)d punt; u heeft er %(max)d.",
+                    "Uw stembiljet verdeelt %(total)d punten; u heeft er %(max)d.",
+                    total,
+                )
+                % {"total": total, "max": MAX_POINTS_PER_SESSION},
+                field="points",
+            )
+        # the rows that give points back first, so that each single save fits
+        ordered = sorted(entries, key=lambda e: e["points"] - current.get(e["direction"].pk, 0))
+        return [do_cast_vote(session=locked, executive=executive, **entry) for entry in ordered]
 
 
 # --- Board sessions: the state flow, the agenda, the outcomes -----------------

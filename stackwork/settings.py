@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "cases.middleware.IdleSessionMiddleware",  # activity, not polling, keeps a session
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -146,7 +147,19 @@ AXES_COOLOFF_TIME = float(env("LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cases.errors.locked_out"
-AXES_IPWARE_PROXY_COUNT = int(env("PROXY_COUNT", "0"))  # load balancers in front of the app
+# The client's address for the login lockout (axes, through django-ipware)
+# and the API throttle (DRF's NUM_PROXIES) comes from one number: the proxies
+# (load balancers) in front of the app, each appending the address it was
+# reached from to X-Forwarded-For. 0: the header is ignored, REMOTE_ADDR counts.
+# With N, the N-th address from the right counts, which no client can forge.
+TRUSTED_PROXY_COUNT = int(env("PROXY_COUNT", "0"))
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# ipware counts the proxies listed in the header, besides the one that connects
+AXES_IPWARE_PROXY_COUNT = max(TRUSTED_PROXY_COUNT - 1, 0)
+IPWARE_STRICT = False  # a longer header (addresses the client made up) is cut, not refused
 AXES_VERBOSE = False
 
 # Single sign-on with the province's identity provider (OpenID Connect, PKCE on);
@@ -214,8 +227,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "cases.errors.csrf_failure"
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # cases.middleware.IdleSessionMiddleware decides
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -246,6 +260,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
     # Guessing passwords through the token endpoint is slowed down per client.
     "DEFAULT_THROTTLE_RATES": {"token": env("API_TOKEN_THROTTLE_RATE", "10/minute")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # the same count as the login lockout above
 }
 
 SPECTACULAR_SETTINGS = {

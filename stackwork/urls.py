@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from cases import oidc
+from cases.views.pages import favicon
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -14,9 +15,13 @@ urlpatterns = [
     # single sign-on (404 unless OIDC is configured)
     path("oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),
     path("oidc/callback/", oidc.callback, name="oidc_authentication_callback"),
+    path("favicon.ico", favicon),  # unnamed: not a page
     path("admin/", admin.site.urls),
     path("api/v1/", include("cases.api.urls")),
     path("", include("cases.urls")),
 ]
 
+handler400 = "cases.errors.bad_request"
+handler403 = "cases.errors.permission_denied"
+handler404 = "cases.errors.page_not_found"
 handler500 = "cases.errors.server_error"

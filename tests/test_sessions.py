@@ -227,7 +227,11 @@ def test_executive_sees_a_row_per_agenda_direction_with_own_vote_and_points_left
     html = response.content.decode()
     for direction in agenda:
         assert f'id="ballot-{direction.code}"' in html
-        assert f'action="{vote_url(open_session, direction.code)}"' in html
+        assert f'hx-post="{vote_url(open_session, direction.code)}"' in html
+    # one form for the whole ballot, saved in one go
+    assert html.count("<form id=\"ballot\"") == 1
+    assert f'action="{ballot_url(open_session)}"' in html
+    assert "Mijn stembiljet opslaan" in html
     assert "U heeft nog <strong>6</strong> van de 10 prioriteitspunten te verdelen." in html
     assert "Mijn reden" in html
     assert f'name="d{agenda[1].pk}-points" value="4"' in html
@@ -263,7 +267,7 @@ def test_saving_a_row_with_htmx_returns_the_row_and_the_points_left_out_of_band(
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith('<form id="ballot-R2"')
+    assert html.lstrip().startswith('<section id="ballot-R2"')
     assert "Uw stem op R2 is opgeslagen" in html
     assert 'id="points-left" hx-swap-oob="innerHTML"' in html
     assert "U heeft nog <strong>8</strong> van de 10" in html
@@ -313,7 +317,106 @@ def test_over_budget_without_javascript_shows_the_whole_ballot_with_the_error(
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" in html and 'id="ballot-R1"' in html
-    assert "U heeft nog 0 van de 10 punten over; 1 punten is te veel." in html
+    assert "U heeft nog 0 van de 10 punten over; 1 punt is te veel." in html
+    assert "1 punten" not in html
+
+
+# The whole ballot in one save
+
+
+def whole_ballot(*rows, row=""):
+    data = {"row": row}
+    for direction, position, points, reason in rows:
+        data.update(ballot_data(direction, position, points, reason))
+    return data
+
+
+def test_saving_the_whole_ballot_stores_every_row_filled_in(client_for, erik, open_session, agenda):
+    client = client_for(erik)
+    data = whole_ballot(
+        (agenda[0], "support", "3", "Een"),
+        (agenda[1], "strongly_oppose", "5", "Twee"),
+        (agenda[2], "", "0", ""),  # untouched: stays unvoted, no error
+    )
+    response = client.post(ballot_url(open_session), data)
+    assert response.status_code == 302
+    assert response["Location"] == ballot_url(open_session)
+    votes = {
+        v.direction.code: (v.position, v.points, v.reason)
+        for v in Vote.objects.filter(session=open_session, executive=erik)
+    }
+    assert votes == {"R1": ("support", 3, "Een"), "R2": ("strongly_oppose", 5, "Twee")}
+    page = client.get(ballot_url(open_session)).content.decode()
+    assert "Uw stembiljet is opgeslagen: 2 richtingen." in page
+    assert "U heeft nog <strong>2</strong> van de 10" in page
+
+
+def test_the_whole_ballot_may_move_points_between_directions(
+    client_for, erik, open_session, agenda
+):
+    make_vote(session=open_session, direction=agenda[0], executive=erik, points=10)
+    data = whole_ballot((agenda[0], "support", "0", ""), (agenda[1], "support", "10", ""))
+    response = client_for(erik).post(ballot_url(open_session), data)
+    assert response.status_code == 302
+    points = dict(Vote.objects.values_list("direction__code", "points"))
+    assert points == {"R1": 0, "R2": 10}
+
+
+def test_a_whole_ballot_over_budget_saves_nothing_and_keeps_the_input(
+    client_for, erik, open_session, agenda
+):
+    data = whole_ballot(
+        (agenda[0], "support", "6", "Mijn eerste reden"), (agenda[1], "oppose", "5", "")
+    )
+    response = client_for(erik).post(ballot_url(open_session), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Uw stembiljet verdeelt 11 punten; u heeft er 10." in html
+    assert "Er is niets opgeslagen; uw invoer staat hieronder nog." in html
+    assert "Mijn eerste reden" in html
+    assert f'name="d{agenda[1].pk}-points" value="5"' in html
+    assert html.count("data-unsaved") == 2  # every posted row is marked unsaved
+    assert not Vote.objects.exists()
+
+
+def test_one_bad_row_in_the_whole_ballot_saves_nothing(client_for, erik, open_session, agenda):
+    data = whole_ballot(
+        (agenda[0], "support", "3", "Goed"),
+        (agenda[1], "", "2", "Punten zonder standpunt"),
+    )
+    response = client_for(erik).post(ballot_url(open_session), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kies een standpunt." in html
+    assert "Punten zonder standpunt" in html and "Goed" in html
+    assert not Vote.objects.exists()
+
+
+def test_an_empty_whole_ballot_says_nothing_was_saved(client_for, erik, open_session, agenda):
+    client = client_for(erik)
+    response = client.post(ballot_url(open_session), whole_ballot(), follow=True)
+    assert "U heeft nog geen richting ingevuld; er is niets opgeslagen." in response.content.decode()
+    assert not Vote.objects.exists()
+
+
+def test_the_whole_ballot_after_the_close_is_refused_with_the_input_kept(
+    client_for, erik, open_session, agenda
+):
+    actions.do_session_step(open_session, "close", by=make_coordinator())
+    data = whole_ballot((agenda[0], "support", "1", "Te laat"))
+    response = client_for(erik).post(ballot_url(open_session), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Deze sessie is niet open voor stemmen." in html and "Te laat" in html
+    assert not Vote.objects.exists()
+
+
+def test_one_point_too_many_is_one_point(client_for, erik, open_session, agenda):
+    make_vote(session=open_session, direction=agenda[0], executive=erik, points=10)
+    response = client_for(erik).post(
+        vote_url(open_session, "R2"), ballot_data(agenda[1], "support", "1"), HTTP_HX_REQUEST="true"
+    )
+    assert "U heeft nog 0 van de 10 punten over; 1 punt is te veel." in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -365,7 +468,7 @@ def test_closed_ballot_shows_the_own_votes_read_only(client_for, erik, agenda):
     )
     html = client_for(erik).get(ballot_url(session)).content.decode()
     assert "Deze sessie is gesloten: de stemmen liggen vast." in html
-    assert "Eigen" in html and '<form id="ballot-' not in html
+    assert "Eigen" in html and '<section id="ballot-' not in html and 'id="ballot"' not in html
 
 
 def test_a_direction_not_on_the_agenda_or_unknown_is_404(client_for, erik, open_session):
@@ -890,3 +993,11 @@ def test_session_pages_and_lists_run_a_fixed_number_of_queries(client_for, cora,
     small = measure(world(2, 2))
     large = measure(world(7, 15))
     assert small == large
+
+
+def test_results_say_one_vote_and_one_point_in_the_singular(client_for, erik, agenda):
+    session = make_session(directions=agenda, state="closed")
+    make_vote(session=session, direction=agenda[0], executive=erik, position="support", points=1)
+    html = client_for(erik).get(f"/sessions/{session.pk}/results/").content.decode()
+    assert "1 stem, 1 prioriteitspunt (plaats 1)." in html
+    assert "1 stemmen" not in html and "1 prioriteitspunten" not in html

@@ -9,6 +9,7 @@ the colours are the briefing's (``palette``).
 
 from __future__ import annotations
 
+import html
 import math
 
 from django.utils.translation import gettext as _
@@ -33,6 +34,13 @@ DIMENSIONS = {
 }
 
 ROW_HEIGHT = 28  # pixels per bar or grid row
+
+
+def _label(text) -> str:
+    """Text as plotly shows it: plotly reads labels, names and hover text as
+    a little HTML (``<a href>``, ``<b>``, ``<br>``), so every text that comes
+    from the data is escaped; plotly turns the entities back into characters."""
+    return html.escape(str(text), quote=False)
 
 
 def _layout(*, height: int, **extra) -> dict:
@@ -65,9 +73,9 @@ def _symmetric_ticks(limit: int) -> tuple[list[int], list[str]]:
 def distribution_figure(results) -> dict:
     """Diverging stacked bars: per direction the opposing votes to the left of
     zero, the supporting ones to the right, neutral split over the middle."""
-    codes = [r.direction.code for r in results]
-    titles = [str(r.direction.title) for r in results]
-    labels = dict(Vote.Position.choices)
+    codes = [_label(r.direction.code) for r in results]
+    titles = [_label(r.direction.title) for r in results]
+    labels = {value: _label(label) for value, label in Vote.Position.choices}
     data = []
     # Relative stacking fills outwards in trace order: the milder positions
     # first so that they sit next to zero.
@@ -85,7 +93,7 @@ def distribution_figure(results) -> dict:
                 {
                     "type": "bar",
                     "orientation": "h",
-                    "name": str(labels[position]),
+                    "name": labels[position],
                     "legendgroup": position,
                     "legendrank": legend_rank[position],
                     "showlegend": show,
@@ -93,7 +101,7 @@ def distribution_figure(results) -> dict:
                     "x": [factor * n for n in counts],
                     "customdata": [[n, title] for n, title in zip(counts, titles, strict=True)],
                     "hovertemplate": "%{y} %{customdata[1]}<br>"
-                    + str(labels[position])
+                    + labels[position]
                     + ": %{customdata[0]}<extra></extra>",
                     "marker": {"color": POSITION_COLOURS[position]},
                 }
@@ -131,12 +139,12 @@ def ranking_figure(results) -> dict:
                 "type": "bar",
                 "orientation": "h",
                 "name": _("Prioriteitspunten"),
-                "y": [r.direction.code for r in ranked],
+                "y": [_label(r.direction.code) for r in ranked],
                 "x": [r.points for r in ranked],
                 "text": [str(r.points) for r in ranked],
                 "textposition": "outside",
                 "cliponaxis": False,
-                "customdata": [str(r.direction.title) for r in ranked],
+                "customdata": [_label(r.direction.title) for r in ranked],
                 "hovertemplate": "%{y} %{customdata}: %{x}<extra></extra>",
                 "marker": {"color": palette.ACCENT},
             }
@@ -179,20 +187,21 @@ def layer_shares_table(summary, dimension: str = "sourcing") -> dict:
 def layer_shares_figure(table: dict) -> dict:
     """Stacked 100 % bars: per layer the share of each sourcing (or maturity)."""
     kind, colours = DIMENSIONS[table["dimension"]]
-    layer_names = [row["layer"].display_name for row in table["rows"]]
+    layer_names = [_label(row["layer"].display_name) for row in table["rows"]]
     data = []
     for index, (value, label) in enumerate(table["columns"]):
         cells = [row["cells"][index] for row in table["rows"]]
+        label = _label(label)
         data.append(
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": str(label),
+                "name": label,
                 "y": layer_names,
                 "x": [cell["share"] for cell in cells],
                 "customdata": [cell["count"] for cell in cells],
                 "hovertemplate": "%{y}<br>"
-                + str(label)
+                + label
                 + ": %{x:.1f}% (%{customdata})<extra></extra>",
                 "marker": {"color": colours[value]},
             }
@@ -217,7 +226,7 @@ def stack_map_figure(stack: dict, dimension: str = "sourcing") -> dict:
     """A grid of cases (rows) × layers (columns) with one square per choice,
     coloured by sourcing or maturity; a click opens the choice (customdata)."""
     kind, colours = DIMENSIONS[dimension]
-    labels = dict(kind.choices)
+    labels = {value: _label(label) for value, label in kind.choices}
     layers, rows = stack["layers"], stack["rows"]
     points: dict[str, dict[str, list]] = {
         value: {"x": [], "y": [], "customdata": [], "text": []} for value in kind.values
@@ -232,20 +241,21 @@ def stack_map_figure(stack: dict, dimension: str = "sourcing") -> dict:
                 trace["y"].append(y)
                 trace["customdata"].append(choice.get_absolute_url())
                 trace["text"].append(
-                    f"{row['case'].title}<br>{layers[x].display_name}: {choice.title}"
+                    f"{_label(row['case'].title)}<br>"
+                    f"{_label(layers[x].display_name)}: {_label(choice.title)}"
                 )
     data = [
         {
             "type": "scatter",
             "mode": "markers",
-            "name": str(labels[value]),
+            "name": labels[value],
             "marker": {
                 "symbol": "square",
                 "size": 16,
                 "color": colours[value],
                 "line": {"width": 1, "color": palette.INK},
             },
-            "hovertemplate": "%{text}<br>" + str(labels[value]) + "<extra></extra>",
+            "hovertemplate": "%{text}<br>" + labels[value] + "<extra></extra>",
             **trace,
         }
         for value, trace in points.items()
@@ -261,7 +271,7 @@ def stack_map_figure(stack: dict, dimension: str = "sourcing") -> dict:
             hovermode="closest",
             xaxis={
                 "tickvals": list(range(len(layers))),
-                "ticktext": [layer.display_name for layer in layers],
+                "ticktext": [_label(layer.display_name) for layer in layers],
                 "range": [-0.5, len(layers) - 0.5],
                 "side": "top",
                 "showgrid": False,
@@ -270,7 +280,7 @@ def stack_map_figure(stack: dict, dimension: str = "sourcing") -> dict:
             },
             yaxis={
                 "tickvals": list(range(len(rows))),
-                "ticktext": [_short(row["case"].title) for row in rows],
+                "ticktext": [_label(_short(row["case"].title)) for row in rows],
                 "range": [len(rows) - 0.5, -0.5],
                 "automargin": True,
                 "gridcolor": "#eeeeee",

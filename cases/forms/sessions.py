@@ -167,6 +167,15 @@ class BallotForm(forms.Form):
             "max": MAX_POINTS_PER_SESSION
         }
 
+    def is_untouched(self) -> bool:
+        """Bound, and nothing given: no position, no points, no reason."""
+        value = self.data.get
+        return (
+            not value(self.add_prefix("position"))
+            and value(self.add_prefix("points"), "").strip() in ("", "0")
+            and not value(self.add_prefix("reason"), "").strip()
+        )
+
 
 class OutcomeForm(forms.Form):
     """The board's decision on one direction after the session closed."""

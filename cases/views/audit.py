@@ -4,7 +4,6 @@ kind of object and date, and exportable as CSV (``history.py`` reads it)."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .. import permissions
+from ..csvsafe import SafeWriter
 from ..forms.audit import AuditFilter
 from ..history import audit_entries, audit_rows
 
@@ -47,7 +47,7 @@ class _Echo:
 def audit_export(request: HttpRequest) -> HttpResponse:
     """The filtered audit trail as CSV (UTF-8 with BOM, so spreadsheets read ë and €)."""
     trail_filter = _trail_filter(request)
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = SafeWriter(_Echo(), delimiter=";")
 
     def lines():
         yield "\ufeff"

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -180,7 +181,9 @@ def _session_transition(request: HttpRequest, pk: int, action: str) -> HttpRespo
 # The ballot
 
 
-def _ballot_rows(session: BoardSession, user, bound: BallotForm | None = None) -> dict:
+def _ballot_rows(session: BoardSession, user, bound: BallotForm | None = None, data=None) -> dict:
+    """One row per agenda direction with its form: ``bound`` for one row that
+    was posted, ``data`` for the whole posted ballot."""
     votes = {
         vote.direction_id: vote for vote in Vote.objects.filter(session=session, executive=user)
     }
@@ -189,6 +192,8 @@ def _ballot_rows(session: BoardSession, user, bound: BallotForm | None = None) -
         vote = votes.get(item.direction_id)
         if bound is not None and bound.direction.pk == item.direction_id:
             form = bound
+        elif data is not None:
+            form = BallotForm(data, direction=item.direction)
         else:
             initial = (
                 {"position": vote.position, "points": vote.points, "reason": vote.reason}
@@ -201,15 +206,52 @@ def _ballot_rows(session: BoardSession, user, bound: BallotForm | None = None) -
     return {"rows": rows, "points_left": MAX_POINTS_PER_SESSION - used}
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def session_ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ballot; a POST saves every row filled in, all or nothing."""
     session = _get_session_for_user(request, pk)
     _require(permissions.is_executive(request.user))
-    context = {
-        "session": session,
-        "max_points": MAX_POINTS_PER_SESSION,
-        **_ballot_rows(session, request.user),
-    }
+    context = {"session": session, "max_points": MAX_POINTS_PER_SESSION}
+    if request.method == "GET":
+        return render(
+            request,
+            "cases/sessions/session_ballot.html",
+            {**context, **_ballot_rows(session, request.user)},
+        )
+    ballot = _ballot_rows(session, request.user, data=request.POST)
+    entries, errors = [], []
+    for row in ballot["rows"]:
+        form = row["form"]
+        if row["vote"] is None and form.is_untouched():
+            # not voted on and nothing typed: stays unvoted, shown empty
+            row["form"] = BallotForm(direction=row["direction"])
+        elif form.is_valid():
+            entries.append({"direction": row["direction"], **form.cleaned_data})
+    invalid = any(row["form"].is_bound and row["form"].errors for row in ballot["rows"])
+    if not invalid and entries:
+        try:
+            actions.do_cast_ballot(session=session, executive=request.user, entries=entries)
+        except actions.VoteRefused as refusal:
+            errors.append(refusal.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Uw stembiljet is opgeslagen: %(count)d richting.",
+                    "Uw stembiljet is opgeslagen: %(count)d richtingen.",
+                    len(entries),
+                )
+                % {"count": len(entries)},
+            )
+            row = request.POST.get("row", "")
+            codes = {r["direction"].code for r in ballot["rows"]}
+            anchor = f"#ballot-{row}" if row in codes else ""
+            return redirect(reverse("session_ballot", args=[session.pk]) + anchor)
+    elif not invalid:
+        messages.info(request, _("U heeft nog geen richting ingevuld; er is niets opgeslagen."))
+        return redirect("session_ballot", session.pk)
+    session.refresh_from_db()  # it may have closed meanwhile
+    context.update(ballot, rows_editable=True, ballot_errors=errors)
     return render(request, "cases/sessions/session_ballot.html", context)
 
 

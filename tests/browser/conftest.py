@@ -52,35 +52,15 @@ def login(page, live_server):
 
 
 @pytest.fixture
-def csp_errors(page):
-    """Console errors caused by the Content-Security-Policy."""
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(msg.text)
-            if msg.type == "error" and "Content Security Policy" in msg.text
-            else None
-        ),
-    )
-    return errors
-
-
-@pytest.fixture
-def own_csp_errors(page):
-    """CSP violations caused by our own pages and scripts. Left out: plotly's
-    injected styles, refused under the strict style-src (plotly.js #7543; the
-    rules that matter are served in static/vendor/plotly/plotly-csp.css), and
-    what the test harness itself evaluates in the page (axe: no script URL)."""
+def console_errors(page):
+    """Every error the page reports: console errors (CSP refusals, failed
+    loads), uncaught exceptions and console warnings, none left out."""
     errors: list[str] = []
 
     def record(message):
-        if message.type != "error" or "Content Security Policy" not in message.text:
-            return
-        source = (message.location or {}).get("url", "")
-        if not source or "/static/vendor/plotly/" in source:
-            return
-        errors.append(f"{message.text} @ {message.location}")
+        if message.type in ("error", "warning"):
+            errors.append(f"{message.type}: {message.text} @ {message.location}")
 
     page.on("console", record)
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
     return errors

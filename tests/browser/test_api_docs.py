@@ -15,7 +15,7 @@ def alice(stack_basics):
     return make_user(username="alice", role="civil_servant", organisation=utrecht)
 
 
-def test_api_docs_render_the_operations_without_csp_errors(login, alice, live_server, csp_errors):
+def test_api_docs_render_the_operations_without_csp_errors(login, alice, live_server, console_errors):
     page = login("alice")
     elsewhere: list[str] = []
     page.on(
@@ -38,5 +38,5 @@ def test_api_docs_render_the_operations_without_csp_errors(login, alice, live_se
     expect(page.locator(".live-responses-table tbody .response-col_status")).to_have_text("200")
     expect(page.locator(".live-responses-table")).to_contain_text("infrastructure")
 
-    assert csp_errors == []
+    assert console_errors == [], "\n".join(console_errors)
     assert elsewhere == []

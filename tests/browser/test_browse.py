@@ -18,7 +18,7 @@ def demo_world(stack_basics):
 
 
 
-def test_civil_servant_logs_in_and_browses_in_dutch_and_english(login, demo_world, csp_errors):
+def test_civil_servant_logs_in_and_browses_in_dutch_and_english(login, demo_world, console_errors):
     page = login("alice")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Casussen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Casussen")
@@ -31,7 +31,7 @@ def test_civil_servant_logs_in_and_browses_in_dutch_and_english(login, demo_worl
     page.get_by_role("button", name="Wijzig taal").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="Hard infrastructure")).to_be_visible()
-    assert csp_errors == []
+    assert console_errors == [], "\n".join(console_errors)
 
 
 def test_case_list_and_home_are_accessible(login, demo_world, live_server):

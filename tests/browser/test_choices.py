@@ -59,7 +59,7 @@ def tab_to(page, locator, limit: int = 250):
 
 
 def test_a_civil_servant_records_a_complete_case_with_the_keyboard_only(
-    login, world, live_server, csp_errors
+    login, world, live_server, console_errors
 ):
     page = login("alice")
     page.goto(f"{live_server.url}/cases/")
@@ -132,7 +132,7 @@ def test_a_civil_servant_records_a_complete_case_with_the_keyboard_only(
     case = Case.objects.get(title="Digitale tweeling leefomgeving")
     assert case.organisation.name == "Provincie Utrecht"
     assert case.choices.count() == 4
-    assert csp_errors == []
+    assert console_errors == [], "\n".join(console_errors)
 
 
 def test_a_validation_error_appears_next_to_the_field_and_the_text_stays(login, world, live_server):
