@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import audit
 from .charts import pdf
 from .models import BoardSession, Briefing, Case, Choice, LayerMeaning, RoleAnalysis, Vote
 from .results import AGREEMENT_DEFINITION, POSITIONS, session_results, stack_map, turnout
@@ -237,6 +238,13 @@ def create_briefing(session: BoardSession, *, user, language: str) -> Briefing:
     try:
         with transaction.atomic():
             briefing.save()
+            audit.record(
+                audit.Kind.BRIEFING,
+                "generated",
+                by=user,
+                obj=session,
+                changes=[{"field": "file", "old": "", "new": f"{digest[:12]} ({language})"}],
+            )
     except Exception:
         briefing.file.delete(save=False)
         raise

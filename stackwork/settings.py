@@ -1,6 +1,7 @@
 """Stackwork settings: one module, configured by the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,7 +63,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -233,7 +234,7 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", "stackwork-demo")
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call gets 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -243,6 +244,15 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
     # Guessing passwords through the token endpoint is slowed down per client.
     "DEFAULT_THROTTLE_RATES": {"token": env("API_TOKEN_THROTTLE_RATE", "10/minute")},
+}
+
+# API tokens (django-rest-knox): stored hashed, expiring, revocable. A token is
+# shown once, when it is made; logging out, a password change or losing a role
+# revokes it.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(env("API_TOKEN_HOURS", "10"))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 
 SPECTACULAR_SETTINGS = {

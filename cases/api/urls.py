@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from .tokens import TokenView
 from .views import (
     BoardSessionViewSet,
     CaseViewSet,
@@ -12,7 +13,6 @@ from .views import (
     OrganisationViewSet,
     RoleAnalysisViewSet,
     SchemaView,
-    TokenView,
     UnknownEndpoint,
 )
 
