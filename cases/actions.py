@@ -135,6 +135,8 @@ def do_save_session(session: BoardSession, *, agenda: list[Direction] | None, by
                     _("De agenda ligt vast zodra de sessie geopend is.")
                 )
             session.state = locked.state  # the state moves only through do_session_step
+            if locked.state != BoardSession.State.DRAFT:
+                session.anonymous = locked.anonymous  # chosen before the first vote
         else:
             session.state = BoardSession.State.DRAFT
             session.created_by = by

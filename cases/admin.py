@@ -39,6 +39,7 @@ from .models import (
     Outcome,
     Role,
     RoleAnalysis,
+    SignOnIdentity,
     User,
     Vote,
 )
@@ -221,6 +222,21 @@ class AuthTokenAdmin(AuditedAdmin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignOnIdentity)
+class SignOnIdentityAdmin(AuditedAdmin, admin.ModelAdmin):
+    """Single sign-on links. A link to an account that holds a role waits for
+    a coordinator: tick "confirmed" once you know it is the same person."""
+
+    list_display = ["user", "email", "issuer", "confirmed", "created_at"]
+    list_filter = ["confirmed"]
+    list_select_related = ["user"]
+    fields = ["user", "issuer", "subject", "email", "confirmed", "created_at"]
+    readonly_fields = ["user", "issuer", "subject", "email", "created_at"]
+
+    def has_add_permission(self, request):
         return False
 
 

@@ -271,6 +271,8 @@ ACTIONS = {
     "generated": gettext_lazy("gemaakt"),
     "agenda_changed": gettext_lazy("agenda gewijzigd"),
     "evidence_changed": gettext_lazy("onderbouwing gewijzigd"),
+    "sign_on_linked": gettext_lazy("gekoppeld aan single sign-on"),
+    "sign_on_link_requested": gettext_lazy("koppeling aan single sign-on wacht op bevestiging"),
 }
 
 REASONS = {
@@ -286,6 +288,7 @@ EVENT_FIELDS = {
     "evidence_cases": gettext_lazy("onderbouwende casussen"),
     "evidence_choices": gettext_lazy("onderbouwende keuzes"),
     "file": gettext_lazy("bestand"),
+    "email": gettext_lazy("e-mailadres"),
 }
 
 

@@ -845,3 +845,39 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.action} {self.subject}"
+
+
+class SignOnIdentity(models.Model):
+    """A person at the identity provider: the (issuer, subject) pair that single
+    sign-on matches on, never the e-mail address alone. A link to an account
+    that holds a role waits for a coordinator's confirmation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="sign_on_identities",
+    )
+    issuer = models.CharField(_("uitgever"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    email = models.EmailField(_("e-mailadres bij de provider"), blank=True)
+    confirmed = models.BooleanField(
+        _("bevestigd"),
+        default=True,
+        help_text=_(
+            "Een koppeling aan een account met een rol werkt pas als een coördinator haar "
+            "bevestigt."
+        ),
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inlogidentiteit")
+        verbose_name_plural = _("inlogidentiteiten")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_identity_per_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.subject}@{self.issuer}"
+

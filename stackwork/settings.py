@@ -159,6 +159,10 @@ OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT") or None
 OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", "openid email profile")
 OIDC_USE_PKCE = True
+# The provider's issuer, if its id_token carries no "iss" (it should).
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER")
+# A failed login (at the provider, or a link that waits) ends on this page.
+LOGIN_REDIRECT_URL_FAILURE = "/oidc/failed/"
 OIDC_USERNAME_ALGO = "cases.oidc.username_from_claims"
 OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", "de identiteitsprovider van de provincie")
 OIDC_DEFAULT_ORGANISATION = env("OIDC_DEFAULT_ORGANISATION")

@@ -14,6 +14,7 @@ urlpatterns = [
     # single sign-on (404 unless OIDC is configured)
     path("oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),
     path("oidc/callback/", oidc.callback, name="oidc_authentication_callback"),
+    path("oidc/failed/", oidc.failed, name="oidc_failed"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cases.api.urls")),
     path("", include("cases.urls")),

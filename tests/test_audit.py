@@ -179,3 +179,23 @@ def test_briefing_generation_is_recorded(client_for, cora, history, monkeypatch)
     briefing.create_briefing(history["session"], user=cora, language="nl")
     event = AuditEvent.objects.get(kind="briefing")
     assert event.actor == cora and event.object_id == history["session"].pk
+
+
+def test_anonymity_is_chosen_while_in_preparation_and_then_holds(client_for, cora):
+    from cases.models import BoardSession
+
+    direction = make_direction(code="R1")
+    session = make_session(directions=[direction], state="draft", title="Keuze")
+    client = client_for(cora)
+    form = {
+        "title": "Keuze",
+        "date": "2026-12-01",
+        "description": "",
+        f"agenda_{direction.pk}": "1",
+    }
+    client.post(f"/sessions/{session.pk}/edit/", form)  # the box unticked
+    session.refresh_from_db()
+    assert session.anonymous is False
+    do_session_step(session, "open", by=cora)
+    client.post(f"/sessions/{session.pk}/edit/", {**form, "anonymous": "on"})
+    assert BoardSession.objects.get(pk=session.pk).anonymous is False

@@ -289,6 +289,7 @@ class BoardSessionSerializer(serializers.ModelSerializer):
             "date",
             "description",
             "state",
+            "anonymous",
             "opened_at",
             "closed_at",
             "agenda",

@@ -446,8 +446,9 @@ class BoardSessionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         responses=VoteSerializer(many=True),
         filters=False,
         description=_(
-            "Stemmen in deze sessie. Zolang de sessie open is, ziet iedereen alleen de eigen "
-            "stemmen; na het sluiten alle stemmen."
+            "Stemmen in deze sessie. Zolang de sessie open is, en altijd in een anonieme "
+            "sessie, ziet iedereen alleen de eigen stemmen; na het sluiten van een niet-anonieme "
+            "sessie alle stemmen."
         ),
     )
     @action(detail=True, methods=["get"], serializer_class=VoteSerializer)

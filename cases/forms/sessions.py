@@ -25,7 +25,7 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = BoardSession
-        fields = ["title", "date", "description"]
+        fields = ["title", "date", "description", "anonymous"]
         widgets = {"date": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, directions: list[Direction], **kwargs):
@@ -53,6 +53,8 @@ class SessionForm(forms.ModelForm):
                 widget=forms.NumberInput(attrs={"class": "input--short"}),
             )
         self.agenda_locked = locked
+        # Anonymity is chosen before the first vote and then holds.
+        self.fields["anonymous"].disabled = locked
 
     @staticmethod
     def agenda_field(direction: Direction) -> str:
