@@ -379,9 +379,9 @@ def run(lines: list[str], runs: int) -> None:
             shell(
                 env,
                 (
-                    "import json;from rest_framework.authtoken.models import Token;from cases.models import User;"
+                    "import json;from knox.models import AuthToken;from cases.models import User;"
                     "us=User.objects.filter(groups__name='executive', username__startswith='gen').order_by('pk')[:40];"
-                    "print(json.dumps([Token.objects.get_or_create(user=u)[0].key for u in us]))"
+                    "print(json.dumps([AuthToken.objects.create(user=u)[1] for u in us]))"
                 ),
             )
         )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import notifications, permissions
+from . import audit, notifications, permissions
 from .lifecycle import CASE_STEPS, SESSION_STEPS, Step
 from .models import (
     MAX_POINTS_PER_SESSION,
@@ -174,10 +174,25 @@ def do_save_session(session: BoardSession, *, agenda: list[Direction] | None, by
                     _("De agenda ligt vast zodra de sessie geopend is.")
                 )
             session.state = locked.state  # the state moves only through do_session_step
+            if locked.state != BoardSession.State.DRAFT:
+                session.anonymous = locked.anonymous  # chosen before the first vote
         else:
             session.state = BoardSession.State.DRAFT
             session.created_by = by
+        before = (
+            [str(item.direction) for item in session.agenda_items.select_related("direction")]
+            if session.pk is not None and agenda is not None
+            else []
+        )
         session.save()
+        if agenda is not None and [str(d) for d in agenda] != before:
+            audit.record(
+                audit.Kind.AGENDA,
+                "agenda_changed",
+                by=by,
+                obj=session,
+                changes=[{"field": "agenda", "old": before, "new": [str(d) for d in agenda]}],
+            )
         if agenda is not None:
             session.agenda_items.all().delete()
             AgendaItem.objects.bulk_create(
@@ -236,6 +251,7 @@ def do_save_direction(
     meanings: dict,
     evidence_cases=None,
     evidence_choices=None,
+    by=None,
 ) -> Direction:
     """Save a direction with what it means per layer (``{layer: text}``; an
     empty text removes the meaning) and its evidence, all or nothing. The
@@ -244,11 +260,28 @@ def do_save_direction(
         if direction.pk is not None:
             current = Direction.objects.select_for_update().get(pk=direction.pk)
             direction.status = current.status
+        is_new = direction.pk is None
+        old = {
+            name: sorted(str(o) for o in getattr(direction, name).all())
+            for name in ("evidence_cases", "evidence_choices")
+        } if not is_new else {"evidence_cases": [], "evidence_choices": []}
         direction.save()
         if evidence_cases is not None:
             direction.evidence_cases.set(evidence_cases)
         if evidence_choices is not None:
             direction.evidence_choices.set(evidence_choices)
+        changes = [
+            {"field": name, "old": old[name], "new": new}
+            for name, given in (
+                ("evidence_cases", evidence_cases),
+                ("evidence_choices", evidence_choices),
+            )
+            if given is not None and (new := sorted(str(o) for o in given)) != old[name]
+        ]
+        if changes:
+            audit.record(
+                audit.Kind.EVIDENCE, "evidence_changed", by=by, obj=direction, changes=changes
+            )
         for layer, text in meanings.items():
             text = text.strip()
             if text:

@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import explainer
+from . import audit, explainer
 from .charts import pdf
 from .models import (
     BoardSession,
@@ -275,6 +275,13 @@ def create_briefing(session: BoardSession, *, user, language: str) -> Briefing:
     try:
         with transaction.atomic():
             briefing.save()
+            audit.record(
+                audit.Kind.BRIEFING,
+                "generated",
+                by=user,
+                obj=session,
+                changes=[{"field": "file", "old": "", "new": f"{digest[:12]} ({language})"}],
+            )
     except Exception:
         briefing.file.delete(save=False)
         raise

@@ -118,7 +118,11 @@ class VoteQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not roles_of(user):
             return self.none()
-        closed = BoardSession.objects.visible_to(user).filter(state=BoardSession.State.CLOSED)
+        # In an anonymous session (the default) a vote stays the voter's own:
+        # once it closes only the figures are public, never who took which position.
+        closed = BoardSession.objects.visible_to(user).filter(
+            state=BoardSession.State.CLOSED, anonymous=False
+        )
         return self.filter(Q(executive_id=user.pk) | Q(session__in=closed))
 
 
@@ -588,6 +592,13 @@ class BoardSession(models.Model):
     date = models.DateField(_("datum"))
     description = models.TextField(_("beschrijving"), max_length=4000, blank=True)
     state = models.CharField(_("status"), max_length=16, choices=State.choices, default=State.DRAFT)
+    anonymous = models.BooleanField(
+        _("anoniem"),
+        default=True,
+        help_text=_(
+            "Aan: geen pagina, export, API of audittrail koppelt een standpunt aan een persoon."
+        ),
+    )
     directions = models.ManyToManyField(
         Direction, through="AgendaItem", verbose_name=_("agenda"), related_name="sessions"
     )
@@ -942,3 +953,79 @@ class MailOptOut(models.Model):
 
 # The Algoritmeregister fields of an algorithms-layer choice (``cases.register``).
 from .register_model import AlgorithmRegistration  # noqa: E402, F401
+
+
+class AuditEvent(models.Model):
+    """An event in the audit trail that no history table holds: users and
+    roles, tokens, briefings, agendas, evidence, organisations and every
+    change made in the admin. ``changes`` lists ``{"field", "old", "new"}``
+    with raw values; ``cases.history`` renders them in the reader's language."""
+
+    class Kind(models.TextChoices):
+        USER = "user", _("Gebruiker")
+        TOKEN = "token", _("Token")
+        BRIEFING = "briefing", _("Briefing")
+        AGENDA = "agenda", _("Agenda")
+        EVIDENCE = "evidence", _("Onderbouwing")
+        ORGANISATION = "organisation", _("Organisatie")
+        ADMIN = "admin", _("Beheer")
+
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices)
+    action = models.CharField(_("actie"), max_length=32)
+    model = models.CharField(_("model"), max_length=64, blank=True)
+    object_id = models.BigIntegerField(_("objectnummer"), null=True, blank=True)
+    subject = models.CharField(_("object"), max_length=300, blank=True)
+    changes = models.JSONField(_("wijzigingen"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("auditgebeurtenis")
+        verbose_name_plural = _("auditgebeurtenissen")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.action} {self.subject}"
+
+
+class SignOnIdentity(models.Model):
+    """A person at the identity provider: the (issuer, subject) pair that single
+    sign-on matches on, never the e-mail address alone. A link to an account
+    that holds a role waits for a coordinator's confirmation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="sign_on_identities",
+    )
+    issuer = models.CharField(_("uitgever"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    email = models.EmailField(_("e-mailadres bij de provider"), blank=True)
+    confirmed = models.BooleanField(
+        _("bevestigd"),
+        default=True,
+        help_text=_(
+            "Een koppeling aan een account met een rol werkt pas als een coördinator haar "
+            "bevestigt."
+        ),
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inlogidentiteit")
+        verbose_name_plural = _("inlogidentiteiten")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_identity_per_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.subject}@{self.issuer}"
+

@@ -1,6 +1,7 @@
 """Stackwork settings: one module, configured by the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,7 +64,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -174,6 +175,10 @@ OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT") or None
 OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", "openid email profile")
 OIDC_USE_PKCE = True
+# The provider's issuer, if its id_token carries no "iss" (it should).
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER")
+# A failed login (at the provider, or a link that waits) ends on this page.
+LOGIN_REDIRECT_URL_FAILURE = "/oidc/failed/"
 OIDC_USERNAME_ALGO = "cases.oidc.username_from_claims"
 OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", "de identiteitsprovider van de provincie")
 OIDC_DEFAULT_ORGANISATION = env("OIDC_DEFAULT_ORGANISATION")
@@ -250,7 +255,7 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", "stackwork-demo")
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call gets 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -261,6 +266,15 @@ REST_FRAMEWORK = {
     # Guessing passwords through the token endpoint is slowed down per client.
     "DEFAULT_THROTTLE_RATES": {"token": env("API_TOKEN_THROTTLE_RATE", "10/minute")},
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # the same count as the login lockout above
+}
+
+# API tokens (django-rest-knox): stored hashed, expiring, revocable. A token is
+# shown once, when it is made; logging out, a password change or losing a role
+# revokes it.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(env("API_TOKEN_HOURS", "10"))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -16,6 +16,7 @@ urlpatterns = [
     path("oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),
     path("oidc/callback/", oidc.callback, name="oidc_authentication_callback"),
     path("favicon.ico", favicon),  # unnamed: not a page
+    path("oidc/failed/", oidc.failed, name="oidc_failed"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cases.api.urls")),
     path("", include("cases.urls")),

@@ -1,7 +1,7 @@
 """What the API tests share: a client with a persona's token, and one small
 world of cases, choices, directions and sessions in every state."""
 
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from cases.models import Layer
@@ -19,8 +19,8 @@ def token_client(user=None) -> APIClient:
     """An API client that sends the user's token (none for ``None``: anonymous)."""
     client = APIClient()
     if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _instance, token = AuthToken.objects.create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

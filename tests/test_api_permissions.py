@@ -49,6 +49,7 @@ def login(w):
 # order of PERSONAS: anonymous alice bob erik cora olga
 MATRIX = [
     ("post", "/auth/token/", login, "200 200 200 200 200 200"),
+    ("delete", "/auth/token/", None, "401 204 204 204 204 204"),
     ("get", "/schema/", None, "401 200 200 200 200 200"),
     ("get", "/docs/", None, "302 200 200 200 200 200"),
     ("get", "/layers/", None, "401 200 200 200 200 403"),

@@ -24,7 +24,7 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.throttling import ScopedRateThrottle
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -75,7 +75,7 @@ def _steer(value, keys: tuple[str, ...], world: dict):
 def tokens(utrecht, zuid_holland, alice, bob, erik, cora) -> tuple[dict, dict]:
     world = make_api_world(utrecht=utrecht, zuid_holland=zuid_holland, executive=erik)
     users = {"alice": alice, "bob": bob, "erik": erik, "cora": cora}
-    return world, {role: Token.objects.create(user=users[role]).key for role in ROLES}
+    return world, {role: AuthToken.objects.create(user=users[role])[1] for role in ROLES}
 
 
 @pytest.fixture(autouse=True)

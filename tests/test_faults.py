@@ -121,11 +121,11 @@ class App:
         )
         code = (
             "import json;from cases.models import BoardSession as S, User;"
-            "from rest_framework.authtoken.models import Token;"
+            "from knox.models import AuthToken;"
             "s=S.objects.get(state='open');"
             "print(json.dumps({'session': s.pk,"
             "'directions': list(s.agenda_items.values_list('direction_id', flat=True)),"
-            "'tokens': [Token.objects.get_or_create(user=u)[0].key for u in "
+            "'tokens': [AuthToken.objects.create(user=u)[1] for u in "
             "User.objects.filter(groups__name='executive').order_by('pk')]}))"
         )
         return json.loads(self.manage("shell", "--no-imports", "-c", code).strip().splitlines()[-1])

@@ -20,6 +20,7 @@ PUBLIC_URL_NAMES = {
     "accessibility",  # the accessibility statement: no data
     "oidc_authentication_init",  # single sign-on: 404 unless configured
     "oidc_authentication_callback",
+    "oidc_failed",
 }
 SAMPLE_VALUES = ["1", "cases", "x"]
 

@@ -78,6 +78,7 @@ PUBLIC = {
     "accessibility",
     "oidc_authentication_init",
     "oidc_authentication_callback",
+    "oidc_failed",
 }
 
 

@@ -289,6 +289,7 @@ class BoardSessionSerializer(serializers.ModelSerializer):
             "date",
             "description",
             "state",
+            "anonymous",
             "opened_at",
             "closed_at",
             "deadline",
@@ -396,4 +397,5 @@ class TokenRequestSerializer(StrictJsonTypes, AuthTokenSerializer):
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text=_("Eenmalig getoond; alleen een hash wordt bewaard."))
+    expiry = serializers.DateTimeField(help_text=_("Tot wanneer het token werkt."))

@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from .register import AlgoritmeregisterView
 from .spreadsheets import CaseImportView
+from .tokens import TokenView
 from .views import (
     BoardSessionViewSet,
     CaseViewSet,
@@ -14,7 +15,6 @@ from .views import (
     OrganisationViewSet,
     RoleAnalysisViewSet,
     SchemaView,
-    TokenView,
     UnknownEndpoint,
 )
 

@@ -20,7 +20,6 @@ from drf_spectacular.utils import (
 )
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.generics import get_object_or_404
@@ -30,7 +29,6 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from .. import permissions
@@ -77,8 +75,6 @@ from .serializers import (
     OrganisationSerializer,
     RoleAnalysisSerializer,
     SessionResultsSerializer,
-    TokenRequestSerializer,
-    TokenResponseSerializer,
     TurnoutSerializer,
     VoteSerializer,
 )
@@ -450,8 +446,9 @@ class BoardSessionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         responses=VoteSerializer(many=True),
         filters=False,
         description=_(
-            "Stemmen in deze sessie. Zolang de sessie open is, ziet iedereen alleen de eigen "
-            "stemmen; na het sluiten alle stemmen."
+            "Stemmen in deze sessie. Zolang de sessie open is, en altijd in een anonieme "
+            "sessie, ziet iedereen alleen de eigen stemmen; na het sluiten van een niet-anonieme "
+            "sessie alle stemmen."
         ),
     )
     @action(detail=True, methods=["get"], serializer_class=VoteSerializer)
@@ -591,50 +588,6 @@ def _turnout_data(session: BoardSession, user) -> dict:
         "voted": figures["voted"],
         "per_direction": per_direction,
     }
-
-
-@extend_schema(
-    tags=["inloggen"],
-    request=TokenRequestSerializer,
-    responses={
-        200: TokenResponseSerializer,
-        400: error_response(
-            400,
-            OpenApiExample(
-                "Verkeerd wachtwoord",
-                value={"non_field_errors": ["Kan niet inloggen met de opgegeven gegevens."]},
-            ),
-        ),
-        429: error_response(429),
-    },
-    auth=[],
-    description=_(
-        "Wissel gebruikersnaam en wachtwoord in voor een token; stuur dat daarna mee als "
-        "`Authorization: Token …`. Het aantal pogingen is beperkt."
-    ),
-)
-class TokenView(ObtainAuthToken):
-    """POST ``{"username", "password"}`` → ``{"token"}``."""
-
-    authentication_classes = []
-    permission_classes = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
-    parser_classes = [JSONParser]
-    renderer_classes = [JSONRenderer]
-    serializer_class = TokenRequestSerializer
-    schema = ApiSchema()
-
-    def post(self, request: Request, *args, **kwargs) -> Response:
-        try:
-            return super().post(request, *args, **kwargs)
-        finally:
-            # django-axes marks a lockout on the request it was given, DRF's
-            # wrapper; its middleware reads Django's request and then answers
-            # 429 with the lockout message, as the login page does.
-            for name in ("axes_locked_out", "axes_credentials"):
-                if name in vars(request):
-                    setattr(request._request, name, vars(request)[name])
 
 
 class SchemaView(SpectacularAPIView):

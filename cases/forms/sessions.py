@@ -33,7 +33,7 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = BoardSession
-        fields = ["title", "date", "description", "deadline"]
+        fields = ["title", "date", "description", "deadline", "anonymous"]
         widgets = {
             "date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -75,6 +75,8 @@ class SessionForm(forms.ModelForm):
                 widget=forms.NumberInput(attrs={"class": "input--short"}),
             )
         self.agenda_locked = locked
+        # Anonymity is chosen before the first vote and then holds.
+        self.fields["anonymous"].disabled = locked
         if self.instance.pk is not None and self.instance.state == BoardSession.State.CLOSED:
             self.fields["deadline"].disabled = True
 

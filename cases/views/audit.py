@@ -51,7 +51,9 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 
     def lines():
         yield "\ufeff"
-        yield writer.writerow(["tijdstip", "actie", "gebruiker", "soort", "objectnummer", "object"])
+        yield writer.writerow(
+            ["tijdstip", "actie", "gebruiker", "soort", "objectnummer", "object", "wijzigingen"]
+        )
         entries = audit_entries(trail_filter, kind=trail_filter.table)
         batch = 2000
         for start in range(
@@ -62,10 +64,14 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                     [
                         timezone.localtime(row["when"]).isoformat(timespec="seconds"),
                         row["action"],
-                        row["user"].username if row["user"] else "",
+                        str(row["user"]) if row["user"] else "",
                         row["kind"],
                         row["object_id"],
                         row["description"],
+                        "; ".join(
+                            f"{change.label}: {change.old or '–'} → {change.new or '–'}"
+                            for change in row["changes"]
+                        ),
                     ]
                 )
 

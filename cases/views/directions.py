@@ -89,6 +89,7 @@ def _direction_form(request: HttpRequest, direction: Direction) -> HttpResponse:
             meanings=form.meanings(),
             evidence_cases=form.cleaned_data["evidence_cases"],
             evidence_choices=form.cleaned_data["evidence_choices"],
+            by=request.user,
         )
         messages.success(
             request, _("Ontwikkelrichting %(code)s is opgeslagen.") % {"code": direction.code}
