@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import MAX_POINTS_PER_SESSION, BoardSession, Direction, Outcome, Vote
+from .integrity import OneTimeTokenMixin, VersionedFormMixin
 
 
 class DateInput(forms.DateInput):
@@ -16,7 +17,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(OneTimeTokenMixin, VersionedFormMixin, forms.ModelForm):
     """A board session with its ordered agenda: a place number per direction.
 
     The agenda can change only while the session is in preparation; once it
