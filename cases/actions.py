@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import audit, notifications, permissions
+from .concurrency import claim_version, retry_on_conflict
 from .lifecycle import CASE_STEPS, SESSION_STEPS, Step
 from .models import (
     MAX_POINTS_PER_SESSION,
@@ -162,18 +163,23 @@ def do_session_step(session: BoardSession, name: str, *, by) -> BoardSession:
     return locked
 
 
-def do_save_session(session: BoardSession, *, agenda: list[Direction] | None, by) -> BoardSession:
+def do_save_session(
+    session: BoardSession, *, agenda: list[Direction] | None, by, version: int | None = None
+) -> BoardSession:
     """Save a session's title, date and description and, while it is in
     preparation, its agenda in the given order. Once it is open the votes
-    refer to the agenda, so it stays as it is."""
+    refer to the agenda, so it stays as it is. ``version``: the one the form
+    was made from (StaleEdit when the session changed since)."""
     with transaction.atomic():
         if session.pk is not None:
             locked = _locked_session(session.pk)
+            claim_version(session, version)
             if agenda is not None and locked.state != BoardSession.State.DRAFT:
                 raise InvalidTransition(
                     _("De agenda ligt vast zodra de sessie geopend is.")
                 )
             session.state = locked.state  # the state moves only through do_session_step
+            session.opened_at, session.closed_at = locked.opened_at, locked.closed_at
             if locked.state != BoardSession.State.DRAFT:
                 session.anonymous = locked.anonymous  # chosen before the first vote
         else:
@@ -252,13 +258,33 @@ def do_save_direction(
     evidence_cases=None,
     evidence_choices=None,
     by=None,
+    version: int | None = None,
 ) -> Direction:
     """Save a direction with what it means per layer (``{layer: text}``; an
     empty text removes the meaning) and its evidence, all or nothing. The
-    status is not written here: it follows the board's outcomes."""
+    status is not written here: it follows the board's outcomes.
+
+    The cases cited (themselves or through a choice) are locked first, in
+    the order every write to a case takes (case rows before anything else),
+    so a case deleted meanwhile drops out instead of failing the save."""
     with transaction.atomic():
+        if evidence_cases is not None or evidence_choices is not None:
+            case_ids = {case.pk for case in evidence_cases or []} | {
+                choice.case_id for choice in evidence_choices or []
+            }
+            alive = set(
+                Case.objects.select_for_update()
+                .filter(pk__in=case_ids)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            if evidence_cases is not None:
+                evidence_cases = [case for case in evidence_cases if case.pk in alive]
+            if evidence_choices is not None:
+                evidence_choices = [c for c in evidence_choices if c.case_id in alive]
         if direction.pk is not None:
             current = Direction.objects.select_for_update().get(pk=direction.pk)
+            claim_version(direction, version)
             direction.status = current.status
         is_new = direction.pk is None
         old = {
@@ -343,6 +369,9 @@ def _locked_case(case_id: int) -> Case:
 
 def _apply_case_step(locked: Case, step: Step, *, by, remark: str = "") -> None:
     locked.status = step.target
+    if step.target == Case.Status.PUBLISHED and locked.published_at is None:
+        # Once published, always readable: archiving keeps it so, deleting stops.
+        locked.published_at = timezone.now()
     locked.review_remark = remark if step.asks_remark else ""
     locked.updated_by = by
     if step.target == Case.Status.SUBMITTED:
@@ -379,13 +408,15 @@ def do_create_case(case: Case, *, by) -> Case:
     return case
 
 
-def do_update_case(case: Case, *, fields: list[str], by) -> Case:
+def do_update_case(case: Case, *, fields: list[str], by, version: int | None = None) -> Case:
     """Write the given fields of ``case`` onto the current row. The status is
     not one of them: it moves only through ``do_change_case_status``, or back
-    to 'submitted' when a published case is edited."""
+    to 'submitted' when a published case is edited. ``version``: the one the
+    edit was made from (StaleEdit when the case changed since)."""
     try:
         with transaction.atomic():
             locked = _locked_case(case.pk)
+            claim_version(locked, version)
             for name in fields:
                 setattr(locked, name, getattr(case, name))
             locked.updated_by = by
@@ -434,33 +465,69 @@ def do_create_choice(choice: Choice, *, by) -> tuple[Choice, bool]:
     return choice, True
 
 
-def do_update_choice(choice: Choice, *, by) -> Choice:
+def do_update_choice(choice: Choice, *, by, version: int | None = None) -> Choice:
     """Save an edited choice; raises ChoiceGone when it was deleted meanwhile
-    (a plain save would quietly bring it back)."""
+    (a plain save would quietly bring it back), StaleEdit when it changed
+    since ``version``."""
     with transaction.atomic():
         locked = _locked_case(choice.case_id)
-        if not Choice.objects.filter(pk=choice.pk).exists():
-            raise ChoiceGone
+        try:
+            claim_version(choice, version)
+        except Choice.DoesNotExist:
+            raise ChoiceGone from None
         choice.save(force_update=True)
         _touch_case(locked, by=by)
     return choice
 
 
+@retry_on_conflict
 def do_delete_choice(choice: Choice, *, by) -> bool:
-    """Delete a choice; False when it was already gone (deleted twice)."""
+    """Delete a choice; False when it was already gone (deleted twice, or
+    with its case). A choice cited as evidence stays (CaseConflict)."""
     with transaction.atomic():
-        locked = _locked_case(choice.case_id)
+        try:
+            locked = _locked_case(choice.case_id)
+        except Case.DoesNotExist:
+            return False
+        refusal = permissions.choice_delete_refusal(choice)
+        if refusal:
+            raise CaseConflict(refusal)
         deleted, _per_model = Choice.objects.filter(pk=choice.pk, case_id=locked.pk).delete()
         if deleted:
             _touch_case(locked, by=by)
     return bool(deleted)
 
 
-def do_update_role_analysis(analysis: RoleAnalysis, *, partners, by) -> RoleAnalysis:
-    """Save one role analysis and its partner organisations together."""
+def do_update_role_analysis(
+    analysis: RoleAnalysis, *, partners, by, version: int | None = None
+) -> RoleAnalysis:
+    """Save one role analysis and its partner organisations together
+    (StaleEdit when it changed since ``version``)."""
     with transaction.atomic():
         locked = _locked_case(analysis.case_id)
+        claim_version(analysis, version)
         analysis.save()
         analysis.partners.set(partners)
         _touch_case(locked, by=by)
     return analysis
+
+
+@retry_on_conflict
+def do_delete_case(case: Case, *, by) -> bool:
+    """Delete a draft that was never published and is nobody's evidence
+    (``permissions.case_delete_refusal``; otherwise CaseConflict with the
+    reason). The case row is locked first, as in every write to a case and
+    its parts, so deleting a case and its choices at once cannot deadlock.
+    False when it was already gone."""
+    with transaction.atomic():
+        try:
+            locked = _locked_case(case.pk)
+        except Case.DoesNotExist:
+            return False
+        if not permissions.can_edit_case(by, locked):
+            raise PermissionDenied(permissions.CANNOT_EDIT_CASE)
+        refusal = permissions.case_delete_refusal(locked)
+        if refusal:
+            raise CaseConflict(refusal)
+        locked.delete()
+    return True

@@ -23,7 +23,7 @@ from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import actions as domain
-from . import audit
+from . import audit, permissions
 from .lifecycle import CASE_STEPS, SESSION_STEPS
 from .models import (
     AgendaItem,
@@ -282,6 +282,12 @@ class ChoiceInline(admin.StackedInline):
     model = Choice
     extra = 0
     autocomplete_fields = ["supplier"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A case with choices cited as evidence keeps them (``choice_delete_refusal``).
+        if obj is not None and Direction.objects.filter(evidence_choices__case=obj).exists():
+            return False
+        return super().has_delete_permission(request, obj)
     fields = [
         ("layer", "title"),
         ("sourcing", "maturity", "supplier"),
@@ -338,6 +344,21 @@ class CaseAdmin(AuditedAdmin, SimpleHistoryAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    # Deleting follows ``permissions.can_delete_case`` one case at a time;
+    # there is no bulk delete that would pass by it.
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not permissions.can_delete_case(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        found = super().get_actions(request, action_location)
+        found.pop("delete_selected", None)
+        return found
+
+    def delete_model(self, request, obj):
+        domain.do_delete_case(obj, by=request.user)
+
 
 @admin.register(Choice)
 class ChoiceAdmin(AuditedAdmin, SimpleHistoryAdmin):
@@ -346,6 +367,16 @@ class ChoiceAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_select_related = ["case", "layer", "supplier"]
     search_fields = ["title", "case__title", "chosen"]
     autocomplete_fields = ["case", "supplier"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and permissions.choice_delete_refusal(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        found = super().get_actions(request, action_location)
+        found.pop("delete_selected", None)
+        return found
 
 
 @admin.register(RoleAnalysis)

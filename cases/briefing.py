@@ -52,8 +52,9 @@ class Chart:
     alt: str
 
 
-def briefing_context(session: BoardSession, *, user) -> dict:
-    """Everything the briefing shows, read in a fixed number of queries."""
+def briefing_context(session: BoardSession, *, user, with_charts: bool = True) -> dict:
+    """Everything the briefing shows, read in a fixed number of queries;
+    without the charts when only its ``content_hash`` is wanted."""
     is_results = session.state == BoardSession.State.CLOSED
     items = list(
         session.agenda_items.select_related("direction")
@@ -86,12 +87,8 @@ def briefing_context(session: BoardSession, *, user) -> dict:
         "stack": stack,
         "cases": cases,
         "sourcing_labels": Choice.Sourcing.choices,
-        "sourcing_chart": Chart(
-            pdf.data_uri(pdf.sourcing_chart(stack["summary"])),
-            _(
-                "Aandeel van elke vorm van sourcing per laag van de stack; de cijfers staan in de tabel eronder."
-            ),
-        ),
+        # the only live figure; an agenda briefing shows it too
+        "turnout": turnout(session),
         "generated_at": timezone.now(),
         "generated_by": user,
         "position_labels": [(p, Vote.Position(p).label) for p in POSITIONS],
@@ -99,12 +96,24 @@ def briefing_context(session: BoardSession, *, user) -> dict:
     }
     if not is_results:
         context["guide"] = reading_guide(published, Direction.objects.visible_to(user))
+    if with_charts:
+        context["sourcing_chart"] = Chart(
+            pdf.data_uri(pdf.sourcing_chart(stack["summary"])),
+            _(
+                "Aandeel van elke vorm van sourcing per laag van de stack; de cijfers staan in de tabel eronder."
+            ),
+        )
     if is_results:
         results = session_results(session)
         by_direction = {r.direction.pk: r for r in results}
         for item in items:
-            result = by_direction[item.direction_id]
-            item.result = result
+            item.result = by_direction[item.direction_id]
+        context.update(
+            {"results": results, "ranking": sorted(results, key=lambda r: r.rank)}
+        )
+    if is_results and with_charts:
+        for item in items:
+            result = item.result
             item.chart = Chart(
                 pdf.data_uri(pdf.distribution_chart([result])),
                 _(
@@ -114,9 +123,6 @@ def briefing_context(session: BoardSession, *, user) -> dict:
             )
         context.update(
             {
-                "results": results,
-                "ranking": sorted(results, key=lambda r: r.rank),
-                "turnout": turnout(session),
                 "distribution_chart": Chart(
                     pdf.data_uri(pdf.distribution_chart(results)),
                     _(
@@ -147,30 +153,47 @@ def reading_guide(cases, directions) -> dict:
 
 
 def content_hash(context: dict) -> str:
-    """SHA-256 over the figures and texts the briefing reports, so two
-    briefings with the same hash say the same thing."""
+    """SHA-256 over every figure and text the briefing reports (in codes, so
+    alike in every language): two briefings with the same hash say the same
+    thing, and any change to what it shows gives a new hash, so the next
+    download is a new record (``current_briefing``)."""
+    session = context["session"]
     data = {
-        "session": [
-            context["session"].pk,
-            context["session"].title,
-            str(context["session"].date),
-            context["session"].state,
-        ],
+        "session": [session.pk, session.title, str(session.date), session.state, session.description],
         "agenda": [
             [
                 i.position,
                 i.direction.code,
                 i.direction.title,
                 i.direction.summary,
-                [m.text for m in i.direction.meanings.all()],
+                i.direction.explanation,
+                [[m.layer.code, m.text] for m in i.direction.meanings.all()],
+                [[c.pk, c.title] for c in i.direction.evidence_cases.all()],
             ]
             for i in context["items"]
         ],
-        "cases": [[c.pk, c.title, c.summary] for c in context["cases"]],
+        "cases": [
+            [
+                c.pk,
+                c.title,
+                c.summary,
+                c.organisation.name,
+                c.policy_domain,
+                c.kind,
+                c.is_illustrative,
+                [[a.counterpart, a.role, a.explanation] for a in c.sorted_analyses],
+            ]
+            for c in context["cases"]
+        ],
         "stack": [
-            [row["layer"].code, row["sourcing"], row["maturity"]]
+            [row["layer"].code, row["layer"].name, row["sourcing"], row["maturity"]]
             for row in context["stack"]["summary"]
         ],
+        "stack_rows": [
+            [row["case"].pk, [[choice.sourcing for choice in cell] for cell in row["cells"]]]
+            for row in context["stack"]["rows"]
+        ],
+        "turnout": [context["turnout"]["voted"], context["turnout"]["eligible"]],
     }
     if "guide" in context:
         guide = context["guide"]
@@ -191,10 +214,12 @@ def content_hash(context: dict) -> str:
         data["results"] = [
             [
                 r.direction.code,
+                r.rank,
                 r.counts,
                 r.points,
+                r.voters,
                 r.agreement,
-                [x["reason"] for x in r.reasons],
+                [[x.get("position"), x["reason"]] for x in r.reasons],
                 [r.outcome.decision, r.outcome.statement, str(r.outcome.review_date)]
                 if r.outcome
                 else None,
@@ -241,7 +266,7 @@ def create_briefing(session: BoardSession, *, user, language: str) -> Briefing:
             _("Er worden nu veel briefings gemaakt. Probeer het over een minuut opnieuw.")
         )
     try:
-        html, _context = render_html(session, user=user, language=language)
+        html, context = render_html(session, user=user, language=language)
         pdf = render_pdf(html)
     except Exception as exc:  # a failed render must not leave a half record
         logger.exception("Briefing for session %s could not be rendered", session.pk)
@@ -257,6 +282,7 @@ def create_briefing(session: BoardSession, *, user, language: str) -> Briefing:
         session_state=session.state,
         language=language,
         sha256=digest,
+        content_hash=context["content_hash"],
         size=len(pdf),
         created_by=user,
     )
@@ -286,3 +312,26 @@ def create_briefing(session: BoardSession, *, user, language: str) -> Briefing:
         briefing.file.delete(save=False)
         raise
     return briefing
+
+
+def data_hash(session: BoardSession, *, user) -> str:
+    """The content hash of the briefing the session's data would give now."""
+    return briefing_context(session, user=user, with_charts=False)["content_hash"]
+
+
+def current_briefing(session: BoardSession, *, user, language: str) -> Briefing:
+    """The kept briefing that shows the data as it is now, in this language;
+    a new one when the data changed since (an outcome, a vote, a text): the
+    older records stay, superseded."""
+    digest = data_hash(session, user=user)
+    kept = session.briefings.filter(language=language, content_hash=digest).first()
+    return kept or create_briefing(session, user=user, language=language)
+
+
+def mark_current(briefings: list[Briefing], session: BoardSession, *, user) -> list[Briefing]:
+    """Set ``is_current`` on each record: whether it still shows the data as it is."""
+    if briefings:
+        digest = data_hash(session, user=user)
+        for record in briefings:
+            record.is_current = record.content_hash == digest
+    return briefings

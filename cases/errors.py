@@ -14,6 +14,10 @@ RETRY_AFTER_SECONDS = 5
 
 
 def _database_unavailable(exc: BaseException | None) -> bool:
+    from .concurrency import is_retryable_conflict
+
+    if is_retryable_conflict(exc):  # a collision with another request, not an outage
+        return False
     while exc is not None:
         if isinstance(exc, (DatabaseError, InterfaceError)) and not _is_data_error(exc):
             return True

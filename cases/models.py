@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .concurrency import Versioned
+
 MAX_POINTS_PER_SESSION = 10
 
 
@@ -48,8 +50,12 @@ def roles_of(user) -> frozenset[str]:
 # Each model's QuerySet.visible_to(user) is the one statement of who may
 # read it; the pages, the API, the admin and the PDF all start from it.
 
-# Case statuses that everybody with a role may read.
-PUBLIC_CASE_STATUSES = ("published", "archived")
+# Everybody with a role may read a published case, and an archived one that
+# was published before: archiving a draft must not make it public.
+def _public_case_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status": "published"}) | Q(
+        **{f"{prefix}status": "archived", f"{prefix}published_at__isnull": False}
+    )
 
 
 def _case_visible_q(user, prefix: str = "") -> Q | None:
@@ -59,7 +65,7 @@ def _case_visible_q(user, prefix: str = "") -> Q | None:
         return None
     if not roles:
         return Q(**{f"{prefix}pk__in": []})
-    q = Q(**{f"{prefix}status__in": PUBLIC_CASE_STATUSES})
+    q = _public_case_q(prefix)
     if Role.CIVIL_SERVANT in roles and user.organisation_id:
         q |= Q(**{f"{prefix}organisation_id": user.organisation_id})
     return q
@@ -252,7 +258,7 @@ LAYER_DESCRIPTIONS = {
 TITLE_IN_USE = _("Deze organisatie heeft al een casus met deze titel.")
 
 
-class Case(models.Model):
+class Case(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Concept")
         SUBMITTED = "submitted", _("Ingediend")
@@ -295,6 +301,13 @@ class Case(models.Model):
     review_remark = models.TextField(_("opmerking bij terugsturen"), blank=True, max_length=4000)
     # When it last went to review: the coordinator's queue is oldest first.
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("eerst gepubliceerd op"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Gezet bij de eerste publicatie; daarna blijft de casus openbaar leesbaar."),
+    )
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     is_illustrative = models.BooleanField(
         _("voorbeeld"),
@@ -319,7 +332,7 @@ class Case(models.Model):
         blank=True,
         related_name="+",
     )
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     objects = CaseQuerySet.as_manager()
 
@@ -374,7 +387,7 @@ class Case(models.Model):
         }
 
 
-class Choice(models.Model):
+class Choice(Versioned):
     """One decision in one layer of a case, shaped like an architecture
     decision record."""
 
@@ -425,7 +438,7 @@ class Choice(models.Model):
     decided_on = models.DateField(_("besloten op"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     objects = CasePartQuerySet.as_manager()
 
@@ -460,7 +473,7 @@ class Choice(models.Model):
         return f"{self.case.get_absolute_url()}#choice-{self.pk}"
 
 
-class RoleAnalysis(models.Model):
+class RoleAnalysis(Versioned):
     """The role the province took towards one counterpart in one case."""
 
     class Counterpart(models.TextChoices):
@@ -491,7 +504,7 @@ class RoleAnalysis(models.Model):
         Organisation, verbose_name=_("partnerorganisaties"), blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[partners])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"], m2m_fields=[partners])
 
     objects = CasePartQuerySet.as_manager()
 
@@ -520,7 +533,7 @@ class RoleAnalysis(models.Model):
         return list(self.Counterpart.values).index(self.counterpart)
 
 
-class Direction(models.Model):
+class Direction(Versioned):
     """A development direction (ontwikkelrichting) the province can set."""
 
     class Status(models.TextChoices):
@@ -543,7 +556,7 @@ class Direction(models.Model):
         Choice, verbose_name=_("onderbouwende keuzes"), blank=True, related_name="directions"
     )
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     objects = DirectionQuerySet.as_manager()
 
@@ -580,7 +593,7 @@ class LayerMeaning(models.Model):
         return f"{self.direction.code} – {self.layer}"
 
 
-class BoardSession(models.Model):
+class BoardSession(Versioned):
     """A meeting at which executives weigh directions (bestuurlijke sessie)."""
 
     class State(models.TextChoices):
@@ -614,7 +627,7 @@ class BoardSession(models.Model):
         blank=True,
         related_name="+",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     objects = BoardSessionQuerySet.as_manager()
 
@@ -823,6 +836,9 @@ class Briefing(models.Model):
     language = models.CharField(_("taal"), max_length=8, default="nl")
     file = models.FileField(_("bestand"), upload_to="briefings/%Y/%m/")
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # The hash of the data the briefing shows (``briefing.content_hash``): the
+    # record is current while the data still has this hash.
+    content_hash = models.CharField(_("inhoudshash"), max_length=64, blank=True, db_index=True)
     size = models.PositiveIntegerField(_("grootte in bytes"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1029,3 +1045,24 @@ class SignOnIdentity(models.Model):
     def __str__(self) -> str:
         return f"{self.user} – {self.subject}@{self.issuer}"
 
+
+class FormSubmission(models.Model):
+    """The one-time token of a create form, claimed by the first post that
+    carries it: a second post of the same form finds the object the first
+    one made instead of making another (``cases.idempotency``)."""
+
+    token = models.UUIDField(_("formuliertoken"), unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("gebruiker"), on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("soort"), max_length=32)
+    object_id = models.PositiveBigIntegerField(_("object"), null=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("formulierinzending")
+        verbose_name_plural = _("formulierinzendingen")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

@@ -9,9 +9,10 @@ rules as the "who may" of each step.
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import BoardSession, Case, Role, roles_of
+from .models import BoardSession, Case, Choice, Direction, Role, roles_of
 
 # What a person is told when ``can_edit_case`` says no.
 CANNOT_EDIT_CASE = _("U mag deze casus niet wijzigen.")
@@ -62,6 +63,57 @@ def can_edit_case(user, case: Case) -> bool:
         and case.organisation_id == user.organisation_id
         and case.status != Case.Status.ARCHIVED
     )
+
+
+# Why a case or a choice may not be deleted. Deleting is for a draft that no
+# one else has read: what was published is archived, what is evidence stays.
+CASE_NOT_A_DRAFT = _(
+    "Alleen een concept dat nooit gepubliceerd is, kan worden verwijderd. "
+    "Een coördinator kan deze casus archiveren."
+)
+CASE_WAS_PUBLISHED = _(
+    "Deze casus is eerder gepubliceerd en wordt daarom niet verwijderd. "
+    "Een coördinator kan hem archiveren."
+)
+CASE_IS_EVIDENCE = _(
+    "Deze casus (of een keuze erin) onderbouwt ontwikkelrichting %(codes)s en kan daarom "
+    "niet worden verwijderd. Een coördinator kan hem archiveren."
+)
+CHOICE_IS_EVIDENCE = _(
+    "Deze keuze onderbouwt ontwikkelrichting %(codes)s en kan daarom niet worden verwijderd."
+)
+
+
+def _codes(directions) -> str:
+    return ", ".join(sorted(set(directions.values_list("code", flat=True))))
+
+
+def case_delete_refusal(case: Case) -> str | None:
+    """Why this case may not be deleted, or None when it may be (by someone
+    who may edit it): only a draft that was never published and that no
+    direction cites, itself or through one of its choices."""
+    if case.status != Case.Status.DRAFT:
+        return str(CASE_NOT_A_DRAFT)
+    if case.published_at is not None:
+        return str(CASE_WAS_PUBLISHED)
+    citing = Direction.objects.filter(
+        Q(evidence_cases=case) | Q(evidence_choices__case=case)
+    )
+    if citing.exists():
+        return str(CASE_IS_EVIDENCE) % {"codes": _codes(citing)}
+    return None
+
+
+def can_delete_case(user, case: Case) -> bool:
+    return can_edit_case(user, case) and case_delete_refusal(case) is None
+
+
+def choice_delete_refusal(choice: Choice) -> str | None:
+    """A choice that a direction cites as evidence cannot disappear."""
+    citing = Direction.objects.filter(evidence_choices=choice)
+    if citing.exists():
+        return str(CHOICE_IS_EVIDENCE) % {"codes": _codes(citing)}
+    return None
 
 
 def can_review_cases(user, case: Case | None = None) -> bool:

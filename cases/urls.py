@@ -30,6 +30,7 @@ urlpatterns = [
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
     path("cases/<int:pk>/status/<slug:action>/", cases.case_status_change, name="case_status"),
+    path("cases/<int:pk>/delete/", cases.case_delete, name="case_delete"),
     path("cases/<int:pk>/history/", cases.case_history_view, name="case_history"),
     # choices: the canvas edited in place, a case's choices and role analyses
     path("cases/<int:pk>/choices/new/", choices.choice_create, name="choice_create"),

@@ -3,6 +3,7 @@
 import itertools
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from cases.actions import do_create_role_analyses
 from cases.models import (
@@ -65,6 +66,8 @@ def make_case(
         policy_domain=policy_domain,
         kind=kind,
         summary=summary,
+        # a case made published (or archived) here counts as published once
+        published_at=timezone.now() if status in ("published", "archived") else None,
     )
     do_create_role_analyses(case)
     if with_parts:

@@ -65,8 +65,9 @@ MATRIX = [
     ("patch", "/cases/{published}/", {"goal": "Nieuw doel."}, "401 200 403 403 200 403"),
     ("put", "/cases/{published}/", new_case, "401 200 403 403 200 403"),
     ("patch", "/cases/{draft}/", {"goal": "Nieuw doel."}, "401 200 404 404 200 403"),
-    ("delete", "/cases/{published}/", None, "401 204 403 403 204 403"),
-    ("delete", "/cases/{draft}/", None, "401 204 404 404 204 403"),
+    # a published case is archived, not deleted; the draft is cited as evidence
+    ("delete", "/cases/{published}/", None, "401 409 403 403 409 403"),
+    ("delete", "/cases/{draft}/", None, "401 409 404 404 409 403"),
     ("post", "/cases/{draft}/status/", {"action": "submit"}, "401 200 404 404 200 403"),
     ("post", "/cases/{submitted}/status/", {"action": "publish"}, "401 403 404 404 200 403"),
     ("post", "/cases/{published}/status/", {"action": "submit"}, "401 409 403 403 409 403"),

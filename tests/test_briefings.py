@@ -150,19 +150,16 @@ def test_a_kept_briefing_is_served_unchanged_and_regenerating_makes_a_new_record
 
     assert hashlib.sha256(first_bytes).hexdigest() == record.sha256
 
-    direction = closed_session.agenda_items.first().direction
-    direction.title = "Een nieuwe titel"
-    direction.save()
     again = b"".join(client.get(url).streaming_content)
-    assert again == first_bytes  # served as it was handed out
+    assert again == first_bytes  # nothing changed: served as it was handed out
     assert Briefing.objects.count() == 1
 
     response = client.post(f"/sessions/{closed_session.pk}/briefings/new/")
     assert response.status_code == 302
     assert Briefing.objects.count() == 2
     newest = Briefing.objects.first()
-    assert newest.sha256 != record.sha256
-    assert "Een nieuwe titel" in pdf_text(newest.file.read())
+    assert newest.pk != record.pk
+    assert newest.content_hash == record.content_hash  # from the same data
     kept = b"".join(
         client.get(f"/sessions/{closed_session.pk}/briefings/{record.pk}.pdf").streaming_content
     )
@@ -340,3 +337,74 @@ def test_the_agenda_briefing_context_runs_a_fixed_number_of_queries(erik, open_s
         make_case(organisation=utrecht, with_parts=True)
         make_direction(code=f"Q{i}", status="adopted")
     assert count() == small
+
+
+# A briefing is keyed on the data it shows
+
+
+def _download(client, session):
+    response = client.get(f"/sessions/{session.pk}/briefing.pdf")
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def _change_direction_text(session):
+    direction = session.agenda_items.first().direction
+    direction.explanation = "Een nieuwe toelichting"
+    direction.save()
+
+
+def _record_outcome(session):
+    from cases.actions import do_record_outcome
+
+    do_record_outcome(
+        session=session,
+        direction=session.agenda_items.first().direction,
+        decision="adopted",
+        statement="Aangenomen met een nieuwe toelichting",
+        by=make_coordinator(),
+    )
+
+
+def _vote(session):
+    executive = make_user(role="executive")
+    make_vote(session=session, direction=session.agenda_items.first().direction, executive=executive)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "change", "shown"),
+    [
+        ("closed_session", _record_outcome, "Aangenomen met een nieuwe toelichting"),
+        ("closed_session", _change_direction_text, "Een nieuwe toelichting"),
+        ("open_session", _vote, "2 van de"),
+        ("open_session", _change_direction_text, "Een nieuwe toelichting"),
+    ],
+)
+def test_after_a_change_the_next_download_is_a_new_record_and_the_old_one_is_superseded(
+    request, client_for, cora, fixture, change, shown
+):
+    session = request.getfixturevalue(fixture)
+    client = client_for(cora)
+    first = _download(client, session)
+    old = Briefing.objects.get()
+    change(session)
+    second = _download(client, session)
+    assert Briefing.objects.count() == 2
+    new = Briefing.objects.exclude(pk=old.pk).get()
+    assert new.content_hash != old.content_hash
+    assert shown in pdf_text(second)
+    assert shown not in pdf_text(first)
+    assert new.content_hash in pdf_text(second).replace(" ", "")
+    # the old record stays downloadable, as it was handed out
+    kept = client.get(f"/sessions/{session.pk}/briefings/{old.pk}.pdf")
+    assert b"".join(kept.streaming_content) == first
+    # the list says which record is current
+    listing = client.get(f"/sessions/{session.pk}/briefings/").content.decode()
+    rows = {row.split("</tr>")[0] for row in listing.split("<tr>")[2:]}
+    current = [row for row in rows if new.sha256 in row]
+    superseded = [row for row in rows if old.sha256 in row]
+    assert "Huidig" in current[0] and "Vervangen" not in current[0]
+    assert "Vervangen" in superseded[0]
+    # and downloading again without a change gives the same record
+    assert _download(client, session) == second
+    assert Briefing.objects.count() == 2

@@ -215,9 +215,9 @@ class TestChoiceEdit:
         # The choice disappears after the view found it, before the write.
         original = actions.do_update_choice
 
-        def deleted_meanwhile(chosen, *, by):
+        def deleted_meanwhile(chosen, *, by, **kwargs):
             Choice.objects.filter(pk=chosen.pk).delete()
-            return original(chosen, by=by)
+            return original(chosen, by=by, **kwargs)
 
         client = client_for(alice)
         with pytest.MonkeyPatch.context() as patch:

@@ -59,6 +59,13 @@ ERROR_DESCRIPTIONS = {
         "ErrorDetail",
         _("Kan niet in de huidige toestand (bijvoorbeeld een gesloten sessie)."),
     ),
+    "412": (
+        "ErrorDetail",
+        _(
+            "Intussen gewijzigd: de If-Match-versie is niet meer de huidige. Lees opnieuw "
+            "(ETag), neem de wijzigingen over en stuur opnieuw."
+        ),
+    ),
     "429": ("ErrorDetail", _("Te veel pogingen; probeer het later opnieuw.")),
 }
 

@@ -20,6 +20,7 @@ from ..models import (
     LayerMeaning,
     Organisation,
     RoleAnalysis,
+    User,
     Vote,
 )
 
@@ -107,6 +108,7 @@ class ChoiceSerializer(StrictJsonTypes, serializers.ModelSerializer):
             "decided_on",
             "created_at",
             "updated_at",
+            "version",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -135,6 +137,7 @@ class RoleAnalysisSerializer(StrictJsonTypes, serializers.ModelSerializer):
             "cons",
             "partners",
             "updated_at",
+            "version",
         ]
         read_only_fields = ["case", "counterpart"]
 
@@ -188,6 +191,7 @@ class CaseSerializer(StrictJsonTypes, serializers.ModelSerializer):
             "role_analyses",
             "created_at",
             "updated_at",
+            "version",
             "created_by",
             "updated_by",
         ]
@@ -257,6 +261,7 @@ class DirectionSerializer(serializers.ModelSerializer):
             "evidence_cases",
             "evidence_choices",
             "updated_at",
+            "version",
         ]
 
     # Only the evidence the caller may see (a draft elsewhere stays hidden).
@@ -294,6 +299,7 @@ class BoardSessionSerializer(serializers.ModelSerializer):
             "closed_at",
             "deadline",
             "agenda",
+            "version",
         ]
 
 
@@ -393,7 +399,11 @@ class SessionResultsSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(StrictJsonTypes, AuthTokenSerializer):
-    pass
+    # No account has a longer name; a longer one is a 400 before any lookup
+    # (the lockout records would not hold it).
+    username = serializers.CharField(
+        label=_("Gebruikersnaam"), write_only=True, max_length=User.username.field.max_length
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):

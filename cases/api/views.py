@@ -12,8 +12,10 @@ from drf_spectacular.renderers import (
     OpenApiYamlRenderer,
     OpenApiYamlRenderer2,
 )
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -40,12 +42,14 @@ from ..actions import (
     do_cast_vote,
     do_create_case,
     do_create_choice,
+    do_delete_case,
     do_delete_choice,
     do_session_step,
     do_update_case,
     do_update_choice,
     do_update_role_analysis,
 )
+from ..concurrency import StaleEdit, etag, parse_version
 from ..forms.cases import CaseFilter
 from ..lifecycle import CASE_STEPS, SESSION_STEPS
 from ..models import (
@@ -135,6 +139,77 @@ class ApiMixin:
     schema = ApiSchema()
 
 
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("Intussen gewijzigd; lees opnieuw en stuur opnieuw.")
+    default_code = "precondition_failed"
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=_(
+        "De ETag (versie) van de lezing waarop de wijziging berust, bijvoorbeeld “3”. "
+        "Is het record intussen gewijzigd, dan volgt 412 en wordt niets opgeslagen. "
+        "Zonder If-Match geldt geen controle."
+    ),
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description=_("De versie van het record, voor If-Match bij een wijziging."),
+)
+
+
+def versioned_schema(serializer) -> dict:
+    """The schema of a resource with optimistic concurrency: ETag on reads,
+    If-Match on writes, 412 when the write is stale."""
+    write = extend_schema(
+        parameters=[IF_MATCH, ETAG], responses={200: serializer, 412: error_response(412)}
+    )
+    return {
+        "retrieve": extend_schema(parameters=[ETAG]),
+        "update": write,
+        "partial_update": write,
+    }
+
+
+class VersionedMixin:
+    """Reads carry the row's version as ``ETag``; a write with ``If-Match``
+    is checked against it in the same conditional UPDATE that saves it
+    (``concurrency.claim_version``): stale is 412, nothing saved."""
+
+    def if_match(self) -> int | None:
+        header = self.request.headers.get("If-Match")
+        if header is None or header.strip() == "*":
+            return None
+        version = parse_version(header.split(",")[0])
+        if version is None:
+            raise PreconditionFailed(_("If-Match noemt geen versie van dit record, zoals “3”."))
+        return version
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        data = getattr(response, "data", None)
+        if (
+            self.action in ("retrieve", "update", "partial_update")
+            and response.status_code == 200
+            and isinstance(data, dict)
+            and "version" in data
+        ):
+            response["ETag"] = etag(data["version"])
+        return response
+
+    def save_versioned(self, write, *args, **kwargs):
+        try:
+            return write(*args, version=self.if_match(), **kwargs)
+        except StaleEdit as stale:
+            raise PreconditionFailed(stale.message) from stale
+
+
 def _apply(instance, values: dict):
     for name, value in values.items():
         setattr(instance, name, value)
@@ -170,8 +245,9 @@ _SENT_BACK = _("Een gepubliceerde casus die een ambtenaar wijzigt, gaat terug na
     update=extend_schema(description=_SENT_BACK),
     partial_update=extend_schema(description=_SENT_BACK),
 )
+@extend_schema_view(**versioned_schema(CaseSerializer))
 @extend_schema(tags=["casussen"])
-class CaseViewSet(ApiMixin, viewsets.ModelViewSet):
+class CaseViewSet(VersionedMixin, ApiMixin, viewsets.ModelViewSet):
     """Cases with their choices per layer and their role analyses."""
 
     serializer_class = CaseSerializer
@@ -213,9 +289,27 @@ class CaseViewSet(ApiMixin, viewsets.ModelViewSet):
                 _("U kunt een casus niet aan een andere organisatie geven.")
             )
         try:
-            serializer.instance = do_update_case(case, fields=list(values), by=user)
+            serializer.instance = self.save_versioned(
+                do_update_case, case, fields=list(values), by=user
+            )
         except CaseConflict as conflict:
             raise serializers.ValidationError({"title": [conflict.message]}) from conflict
+
+    @extend_schema(
+        responses={204: None, 409: error_response(409)},
+        description=_(
+            "Verwijder een concept dat nooit gepubliceerd is en dat geen ontwikkelrichting "
+            "als onderbouwing noemt. Een (ooit) gepubliceerde casus wordt gearchiveerd, niet "
+            "verwijderd: 409 met de reden."
+        ),
+    )
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        case = self.get_object()
+        try:
+            do_delete_case(case, by=request.user)
+        except CaseConflict as conflict:
+            return conflict_response(conflict.message)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         request=CaseActionSerializer,
@@ -257,8 +351,9 @@ class CaseViewSet(ApiMixin, viewsets.ModelViewSet):
         },
     ),
 )
+@extend_schema_view(**versioned_schema(ChoiceSerializer))
 @extend_schema(tags=["keuzes"])
-class ChoiceViewSet(ApiMixin, viewsets.ModelViewSet):
+class ChoiceViewSet(VersionedMixin, ApiMixin, viewsets.ModelViewSet):
     """The choices of cases, one layer each; writable with the case's permission."""
 
     serializer_class = ChoiceSerializer
@@ -288,20 +383,33 @@ class ChoiceViewSet(ApiMixin, viewsets.ModelViewSet):
         choice = _apply(serializer.instance, serializer.validated_data)
         self._require_editable(choice.case)  # the case it moves to, if any
         try:
-            serializer.instance = do_update_choice(choice, by=self.request.user)
+            serializer.instance = self.save_versioned(
+                do_update_choice, choice, by=self.request.user
+            )
         except ChoiceGone as gone:
             raise exceptions.NotFound() from gone
 
-    def perform_destroy(self, instance: Choice) -> None:
-        do_delete_choice(instance, by=self.request.user)
+    @extend_schema(
+        responses={204: None, 409: error_response(409)},
+        description=_("Een keuze die een ontwikkelrichting als onderbouwing noemt, blijft: 409."),
+    )
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        choice = self.get_object()
+        try:
+            do_delete_choice(choice, by=request.user)
+        except CaseConflict as conflict:
+            return conflict_response(conflict.message)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _require_editable(self, case: Case) -> None:
         if not permissions.can_edit_case(self.request.user, case):
             raise exceptions.PermissionDenied(CanEditCase.message)
 
 
+@extend_schema_view(**versioned_schema(RoleAnalysisSerializer))
 @extend_schema(tags=["rolanalyses"])
 class RoleAnalysisViewSet(
+    VersionedMixin,
     ApiMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -330,13 +438,14 @@ class RoleAnalysisViewSet(
         partners = values.pop("partners", None)
         if partners is None:
             partners = list(analysis.partners.all())
-        serializer.instance = do_update_role_analysis(
-            _apply(analysis, values), partners=partners, by=self.request.user
+        serializer.instance = self.save_versioned(
+            do_update_role_analysis, _apply(analysis, values), partners=partners, by=self.request.user
         )
 
 
+@extend_schema_view(retrieve=extend_schema(parameters=[ETAG]))
 @extend_schema(tags=["ontwikkelrichtingen"])
-class DirectionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+class DirectionViewSet(VersionedMixin, ApiMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = DirectionSerializer
     filter_backends = [filters.DjangoFilterBackend]
     filterset_fields = ["status"]
@@ -388,8 +497,9 @@ VOTE_EXAMPLES = [
 ]
 
 
+@extend_schema_view(retrieve=extend_schema(parameters=[ETAG]))
 @extend_schema(tags=["sessies"])
-class BoardSessionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+class BoardSessionViewSet(VersionedMixin, ApiMixin, viewsets.ReadOnlyModelViewSet):
     """Board sessions: executives vote while a session is open; the results
     stay secret to everyone until it closes."""
 

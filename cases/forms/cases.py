@@ -8,6 +8,7 @@ from django_filters import rest_framework as filters
 
 from .. import permissions
 from ..models import TITLE_IN_USE, Case, Choice, Layer, Organisation
+from .integrity import OneTimeTokenMixin, VersionedFormMixin
 
 
 def _organisations_with_visible_cases(request) -> QuerySet:
@@ -105,7 +106,7 @@ class CaseFilter(PortfolioFilter):
         if data.get("sourcing"):
             conditions["sourcing"] = data["sourcing"]
         return queryset.filter(Exists(Choice.objects.filter(**conditions)))
-class CaseForm(forms.ModelForm):
+class CaseForm(OneTimeTokenMixin, VersionedFormMixin, forms.ModelForm):
     """A case's basics. A civil servant records cases of their own
     organisation; a coordinator may pick any organisation."""
 

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Choice, Layer, Organisation, RoleAnalysis
+from .integrity import IdsField, OneTimeTokenMixin, VersionedFormMixin
 
 
 class FocusFirstFieldMixin:
@@ -20,7 +21,7 @@ class FocusFirstFieldMixin:
         self.fields[first].widget.attrs["autofocus"] = True
 
 
-class ChoiceForm(FocusFirstFieldMixin, forms.ModelForm):
+class ChoiceForm(FocusFirstFieldMixin, OneTimeTokenMixin, VersionedFormMixin, forms.ModelForm):
     """One choice in one layer, shaped like an architecture decision record."""
 
     layer = forms.ModelChoiceField(
@@ -78,13 +79,14 @@ class ChoiceForm(FocusFirstFieldMixin, forms.ModelForm):
         self.fields["decided_by"].choices = [("", _("Onbekend")), *Choice.DecidedBy.choices]
 
 
-class RoleAnalysisForm(FocusFirstFieldMixin, forms.ModelForm):
+class RoleAnalysisForm(FocusFirstFieldMixin, VersionedFormMixin, forms.ModelForm):
     """The province's role towards one counterpart. Saving it means filling
     it in, so the role and its explanation are required here."""
 
     class Meta:
         model = RoleAnalysis
         fields = ["role", "explanation", "pros", "cons", "partners"]
+        field_classes = {"partners": IdsField}
         widgets = {
             "explanation": forms.Textarea(attrs={"rows": 3}),
             "pros": forms.Textarea(attrs={"rows": 2}),

@@ -7,14 +7,15 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Case, Choice, Direction
+from .integrity import IdsField, OneTimeTokenMixin, VersionedFormMixin
 
 
-class ChoiceEvidenceField(forms.ModelMultipleChoiceField):
+class ChoiceEvidenceField(IdsField):
     def label_from_instance(self, obj: Choice) -> str:
         return f"{obj.case.title} – {obj.layer.display_name}: {obj.title}"
 
 
-class DirectionForm(forms.ModelForm):
+class DirectionForm(OneTimeTokenMixin, VersionedFormMixin, forms.ModelForm):
     """A direction with what it means per layer (one text field per layer)."""
 
     code = forms.CharField(
@@ -43,6 +44,7 @@ class DirectionForm(forms.ModelForm):
             "explanation": forms.Textarea(attrs={"rows": 6}),
             "evidence_cases": forms.SelectMultiple(attrs={"size": 8}),
         }
+        field_classes = {"evidence_cases": IdsField}
         help_texts = {
             "evidence_cases": _("Houd Ctrl (of Cmd) ingedrukt om meer casussen te selecteren."),
         }

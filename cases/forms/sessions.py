@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import MAX_POINTS_PER_SESSION, BoardSession, Direction, Outcome, Vote
+from .integrity import OneTimeTokenMixin, VersionedFormMixin
 
 
 class DateInput(forms.DateInput):
@@ -24,7 +25,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(OneTimeTokenMixin, VersionedFormMixin, forms.ModelForm):
     """A board session with its ordered agenda: a place number per direction.
 
     The agenda can change only while the session is in preparation; once it

@@ -3,6 +3,8 @@ one on request, and every kept record exactly as it was handed out."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -12,8 +14,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import permissions
-from ..briefing import BriefingError, create_briefing
+from .. import idempotency, permissions
+from ..briefing import BriefingError, create_briefing, current_briefing, mark_current
 from ..models import BoardSession, Briefing
 
 
@@ -52,27 +54,38 @@ def _failure(request: HttpRequest, session: BoardSession, error: BriefingError) 
 
 @require_GET
 def briefing_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The briefing for the session as it stands: the latest kept briefing of
-    this state and language, or a new one when there is none yet."""
+    """The briefing for the session as it stands: the kept briefing in this
+    language whose data is still the data of now, or a new one when anything
+    it shows has changed since (``briefing.current_briefing``)."""
     session = _session_for_briefing(request, pk)
     language = translation.get_language()
-    briefing = session.briefings.filter(session_state=session.state, language=language).first()
-    if briefing is None:
-        try:
-            briefing = create_briefing(session, user=request.user, language=language)
-        except BriefingError as error:
-            return _failure(request, session, error)
+    try:
+        briefing = current_briefing(session, user=request.user, language=language)
+    except BriefingError as error:
+        return _failure(request, session, error)
     return _pdf_response(briefing)
 
 
 @require_POST
 def briefing_generate(request: HttpRequest, pk: int) -> HttpResponse:
-    """Generate anew: a new record next to the earlier ones."""
+    """Generate anew: a new record next to the earlier ones. The button
+    carries a one-time token: pressed twice, it makes one."""
     session = _session_for_briefing(request, pk)
+    token = idempotency.submitted_token(request.POST)
     try:
-        briefing = create_briefing(session, user=request.user, language=translation.get_language())
+        briefing, created = idempotency.create_once(
+            token,
+            user=request.user,
+            kind="briefing",
+            create=lambda: create_briefing(
+                session, user=request.user, language=translation.get_language()
+            ),
+            queryset=session.briefings.all(),
+        )
     except BriefingError as error:
         return _failure(request, session, error)
+    if not created:
+        return redirect("briefing_list", pk=session.pk)
     messages.success(
         request,
         _("Nieuwe briefing gemaakt (SHA-256 %(hash)s…).") % {"hash": briefing.sha256[:12]},
@@ -93,6 +106,9 @@ def briefing_list(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_for_briefing(request, pk)
     context = {
         "session": session,
-        "briefings": list(session.briefings.select_related("created_by")),
+        "briefing_token": uuid.uuid4(),
+        "briefings": mark_current(
+            list(session.briefings.select_related("created_by")), session, user=request.user
+        ),
     }
     return render(request, "cases/briefings/briefing_list.html", context)

@@ -13,10 +13,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from .. import actions, lifecycle, permissions
+from .. import actions, idempotency, lifecycle, permissions
+from ..concurrency import StaleEdit
 from ..forms.cases import CaseFilter, CaseForm, CaseStatusForm
 from ..history import case_history
 from ..models import Case, Layer, RoleAnalysis
@@ -24,6 +26,11 @@ from ._htmx import template_for
 from .register import case_registrations
 
 CASES_PER_PAGE = 20
+
+# A create form sent a second time lands on what the first one made.
+ALREADY_SENT = gettext_lazy(
+    "Dit formulier was al verstuurd; hier is wat toen is aangemaakt. Er is niets dubbel gemaakt."
+)
 
 
 def get_case_for_user(request: HttpRequest, pk: int) -> Case:
@@ -67,6 +74,7 @@ def canvas_context(request: HttpRequest, case: Case) -> dict:
         "can_edit": can_edit,
         "status_actions": lifecycle.offered_case_steps(request.user, case),
         "edit_needs_review": can_edit and permissions.edit_needs_review_again(request.user, case),
+        "can_delete": can_edit and case.status == Case.Status.DRAFT and case.published_at is None,
     }
 
 
@@ -106,13 +114,28 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_case(request.user):
         raise PermissionDenied(_("U mag geen casussen aanmaken."))
+    mine = Case.objects.visible_to(request.user)
+    token = idempotency.submitted_token(request.POST)
+    made = idempotency.earlier(token, user=request.user, kind="case", queryset=mine)
+    if request.method == "POST" and made is not None:  # sent twice: the first one counts
+        messages.info(request, ALREADY_SENT)
+        return redirect(made)
     form = CaseForm(request.POST if request.method == "POST" else None, user=request.user)
     if form.is_bound and form.is_valid():
         try:
-            case = actions.do_create_case(form.save(commit=False), by=request.user)
+            case, created = idempotency.create_once(
+                form.form_token,
+                user=request.user,
+                kind="case",
+                create=lambda: actions.do_create_case(form.save(commit=False), by=request.user),
+                queryset=mine,
+            )
         except actions.CaseConflict as conflict:
             form.add_error("title", conflict.message)
         else:
+            if not created:
+                messages.info(request, ALREADY_SENT)
+                return redirect(case)
             messages.success(
                 request,
                 _("Casus “%(title)s” is aangemaakt. Leg nu per laag de keuzes vast.")
@@ -129,13 +152,20 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseForm(
         request.POST if request.method == "POST" else None, instance=case, user=request.user
     )
+    status = 200
     if form.is_bound and form.is_valid():
         try:
             case = actions.do_update_case(
-                form.save(commit=False), fields=list(form.fields), by=request.user
+                form.save(commit=False),
+                fields=[name for name in form.fields if name in form._meta.fields],
+                by=request.user,
+                version=form.version,
             )
         except actions.CaseConflict as conflict:
             form.add_error("title", conflict.message)
+        except StaleEdit as stale:  # saved meanwhile by someone else
+            form.refuse_stale(stale)
+            status = 409
         else:
             messages.success(request, _("De gegevens van de casus zijn opgeslagen."))
             if was_published and case.status == Case.Status.SUBMITTED:
@@ -146,7 +176,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "edit_needs_review": permissions.edit_needs_review_again(request.user, case),
     }
-    return render(request, "cases/cases/case_form.html", context)
+    return render(request, "cases/cases/case_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -190,6 +220,36 @@ def case_status_change(request: HttpRequest, pk: int, action: str) -> HttpRespon
     }
     return render(
         request, "cases/cases/case_status_form.html", context, status=409 if error else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft that was never published and that no direction cites can be
+    deleted (GET asks, POST deletes); anything else is refused with the
+    reason and the way out: archiving (``permissions.case_delete_refusal``)."""
+    case = get_editable_case(request, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            actions.do_delete_case(case, by=request.user)
+        except actions.CaseConflict as conflict:
+            error = conflict.message
+        else:
+            messages.success(
+                request, _("Casus “%(title)s” is verwijderd.") % {"title": case.title}
+            )
+            return redirect("case_list")
+    else:
+        error = permissions.case_delete_refusal(case) or ""
+    context = {
+        "case": case,
+        "error": error,
+        "can_archive": lifecycle.CASE_STEPS["archive"].may(request.user, case)
+        and lifecycle.CASE_STEPS["archive"].starts_from(case.status),
+    }
+    return render(
+        request, "cases/cases/case_confirm_delete.html", context, status=409 if error else 200
     )
 
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from .. import actions, permissions
+from .. import actions, idempotency, permissions
+from ..concurrency import StaleEdit
 from ..forms.choices import ChoiceForm, RoleAnalysisForm
 from ..models import Case, Choice, Layer, RoleAnalysis
 from ._htmx import template_for, wants_fragment
@@ -121,8 +122,26 @@ def choice_create(request: HttpRequest, pk: int) -> HttpResponse:
     slot = _slot_id(request, f"layer-{start_layer}-add" if start_layer else "choice-new")
     if request.method == "POST":
         form = ChoiceForm(request.POST, instance=Choice(case=case), auto_id=f"{slot}-%s")
-        if form.is_valid():
-            choice, created = actions.do_create_choice(form.save(commit=False), by=request.user)
+        token = idempotency.submitted_token(request.POST)
+        own = Choice.objects.filter(case=case)
+        made = idempotency.earlier(token, user=request.user, kind="choice", queryset=own)
+        if made is not None or form.is_valid():
+            # made by an earlier post of this form, by an identical choice
+            # already there (``do_create_choice``), or now
+            choice, created = made, False
+            if made is None:
+                outcome = {}
+
+                def create():
+                    outcome["choice"], outcome["created"] = actions.do_create_choice(
+                        form.save(commit=False), by=request.user
+                    )
+                    return outcome["choice"]
+
+                choice, _first = idempotency.create_once(
+                    form.form_token, user=request.user, kind="choice", create=create, queryset=own
+                )
+                created = outcome.get("created", False)
             message = (
                 SAVED
                 if created
@@ -154,13 +173,19 @@ def choice_edit(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse:
         return _choice_gone(request, case, choice_pk, data=request.POST or None)
     slot = f"choice-{choice.pk}"
     old_layer_id = choice.layer_id
+    status = 200
     if request.method == "POST":
         form = ChoiceForm(request.POST, instance=choice, auto_id=f"{slot}-%s")
         if form.is_valid():
             try:
-                choice = actions.do_update_choice(form.save(commit=False), by=request.user)
+                choice = actions.do_update_choice(
+                    form.save(commit=False), by=request.user, version=form.version
+                )
             except actions.ChoiceGone:
                 return _choice_gone(request, case, choice_pk, data=request.POST)
+            except StaleEdit as stale:  # saved meanwhile, perhaps in another tab
+                form.refuse_stale(stale)
+                return _choice_form(request, case, form, slot=slot, choice=choice, status=409)
             message = SAVED % {"title": choice.title}
             if wants_fragment(request):
                 return _choice_saved(
@@ -175,9 +200,18 @@ def choice_edit(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse:
             return redirect(f"{case.get_absolute_url()}#choice-{choice.pk}")
     else:
         form = ChoiceForm(instance=choice, auto_id=f"{slot}-%s")
+    return _choice_form(request, case, form, slot=slot, choice=choice, status=status)
+
+
+def _choice_form(request, case, form, *, slot, choice, status=200) -> HttpResponse:
     form.set_autofocus()
     context = _choice_form_context(request, case, form, slot=slot, choice=choice)
-    return render(request, template_for(request, "cases/choices/choice_form.html", "form"), context)
+    return render(
+        request,
+        template_for(request, "cases/choices/choice_form.html", "form"),
+        context,
+        status=status,
+    )
 
 
 def _choice_gone(request: HttpRequest, case: Case, choice_pk: int, *, data=None) -> HttpResponse:
@@ -209,8 +243,13 @@ def choice_delete(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse
     POST deletes. Deleting what is already gone is a success, not an error."""
     case = get_editable_case(request, pk)
     choice = _get_choice(case, choice_pk)
-    if request.method == "POST" or choice is None:
-        deleted = choice is not None and actions.do_delete_choice(choice, by=request.user)
+    deleted, refusal = False, ""
+    if request.method == "POST" and choice is not None:
+        try:
+            deleted = actions.do_delete_choice(choice, by=request.user)
+        except actions.CaseConflict as conflict:  # cited as evidence
+            refusal = conflict.message
+    if (request.method == "POST" or choice is None) and not refusal:
         message = (
             _("Keuze “%(title)s” is verwijderd.") % {"title": choice.title}
             if deleted
@@ -226,9 +265,13 @@ def choice_delete(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse
         "case": case,
         "choice": choice,
         "heading_level": 4 if wants_fragment(request) else 1,
+        "refusal": refusal or permissions.choice_delete_refusal(choice),
     }
     return render(
-        request, template_for(request, "cases/choices/choice_confirm_delete.html", "confirm"), context
+        request,
+        template_for(request, "cases/choices/choice_confirm_delete.html", "confirm"),
+        context,
+        status=409 if refusal else 200,
     )
 
 
@@ -274,12 +317,21 @@ def roleanalysis_edit(request: HttpRequest, pk: int, counterpart: str) -> HttpRe
     label = _counterpart_label(counterpart)
     analysis = _get_role_analysis(case, counterpart)
     slot = f"role-{counterpart}"
+    status = 200
     if request.method == "POST":
         form = RoleAnalysisForm(request.POST, instance=analysis, auto_id=f"{slot}-%s")
         if form.is_valid():
-            analysis = actions.do_update_role_analysis(
-                form.save(commit=False), partners=form.cleaned_data["partners"], by=request.user
-            )
+            try:
+                analysis = actions.do_update_role_analysis(
+                    form.save(commit=False),
+                    partners=form.cleaned_data["partners"],
+                    by=request.user,
+                    version=form.version,
+                )
+            except StaleEdit as stale:  # saved meanwhile by someone else
+                form.refuse_stale(stale)
+                status = 409
+        if form.is_valid() and status == 200:
             message = _("Rolanalyse “%(counterpart)s” is opgeslagen.") % {"counterpart": label}
             if wants_fragment(request):
                 context = canvas_context(request, get_case_for_user(request, case.pk))
@@ -306,4 +358,9 @@ def roleanalysis_edit(request: HttpRequest, pk: int, counterpart: str) -> HttpRe
         "cancel_get": reverse("roleanalysis_detail", args=[case.pk, counterpart]),
         "heading_level": 3 if wants_fragment(request) else 2,
     }
-    return render(request, template_for(request, "cases/choices/roleanalysis_form.html", "form"), context)
+    return render(
+        request,
+        template_for(request, "cases/choices/roleanalysis_form.html", "form"),
+        context,
+        status=status,
+    )

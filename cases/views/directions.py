@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import actions, permissions, results
+from .. import actions, idempotency, permissions, results
+from ..concurrency import StaleEdit
 from ..forms.directions import DirectionForm
 from ..models import BoardSession, Direction, Layer, LayerMeaning, Vote
+from .cases import ALREADY_SENT
 
 
 def _get_direction_for_user(request: HttpRequest, code: str) -> Direction:
@@ -81,19 +83,39 @@ def direction_edit(request: HttpRequest, code: str) -> HttpResponse:
 def _direction_form(request: HttpRequest, direction: Direction) -> HttpResponse:
     layers = list(Layer.objects.all())
     is_new = direction.pk is None
+    visible = Direction.objects.visible_to(request.user)
+    if is_new and request.method == "POST":
+        token = idempotency.submitted_token(request.POST)
+        made = idempotency.earlier(token, user=request.user, kind="direction", queryset=visible)
+        if made is not None:  # sent twice: the first one counts
+            messages.info(request, ALREADY_SENT)
+            return redirect("direction_detail", code=made.code)
     code = direction.code  # the form writes the typed code onto the instance
     form = DirectionForm(request.POST or None, instance=direction, user=request.user, layers=layers)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        direction = actions.do_save_direction(
-            form.save(commit=False),
-            meanings=form.meanings(),
-            evidence_cases=form.cleaned_data["evidence_cases"],
-            evidence_choices=form.cleaned_data["evidence_choices"],
-            by=request.user,
-        )
-        messages.success(
-            request, _("Ontwikkelrichting %(code)s is opgeslagen.") % {"code": direction.code}
-        )
-        return redirect("direction_detail", code=direction.code)
+        try:
+            direction, _created = idempotency.create_once(
+                form.form_token if is_new else None,
+                user=request.user,
+                kind="direction",
+                create=lambda: actions.do_save_direction(
+                    form.save(commit=False),
+                    meanings=form.meanings(),
+                    evidence_cases=form.cleaned_data["evidence_cases"],
+                    evidence_choices=form.cleaned_data["evidence_choices"],
+                    by=request.user,
+                    version=form.version,
+                ),
+                queryset=visible,
+            )
+        except StaleEdit as stale:  # saved meanwhile by someone else
+            form.refuse_stale(stale)
+            status = 409
+        else:
+            messages.success(
+                request, _("Ontwikkelrichting %(code)s is opgeslagen.") % {"code": direction.code}
+            )
+            return redirect("direction_detail", code=direction.code)
     context = {"form": form, "code": code, "is_new": is_new}
-    return render(request, "cases/directions/direction_form.html", context)
+    return render(request, "cases/directions/direction_form.html", context, status=status)

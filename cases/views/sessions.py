@@ -9,6 +9,8 @@ distribution (``results.session_results`` refuses an open session).
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -20,11 +22,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from .. import actions, lifecycle, permissions, reminders, results
+from .. import actions, idempotency, lifecycle, permissions, reminders, results
+from ..briefing import mark_current
 from ..charts import web as charts
+from ..concurrency import StaleEdit
 from ..forms.sessions import BallotForm, OutcomeForm, SessionForm
 from ..models import MAX_POINTS_PER_SESSION, BoardSession, Direction, InvalidTransition, Vote
 from ._htmx import wants_fragment
+from .cases import ALREADY_SENT
 
 
 def _require(allowed: bool) -> None:
@@ -76,8 +81,11 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "cases/sessions/session_detail.html#turnout", context)
     if permissions.can_read_briefings(user):
         # the briefings handed out for this session (views/briefings.py)
-        context["briefings"] = list(session.briefings.select_related("created_by"))
+        context["briefings"] = mark_current(
+            list(session.briefings.select_related("created_by")), session, user=user
+        )
         context["can_brief"] = True
+        context["briefing_token"] = uuid.uuid4()  # the "make again" button's one-time token
     return render(request, "cases/sessions/session_detail.html", context)
 
 
@@ -117,26 +125,47 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _session_form(request: HttpRequest, session: BoardSession) -> HttpResponse:
     is_new = session.pk is None
+    visible = BoardSession.objects.visible_to(request.user)
+    if is_new and request.method == "POST":
+        token = idempotency.submitted_token(request.POST)
+        made = idempotency.earlier(token, user=request.user, kind="session", queryset=visible)
+        if made is not None:  # sent twice: the first one counts
+            messages.info(request, ALREADY_SENT)
+            return redirect("session_detail", pk=made.pk)
     directions = list(Direction.objects.visible_to(request.user))
     form = SessionForm(request.POST or None, instance=session, directions=directions)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            session = actions.do_save_session(
-                form.save(commit=False),
-                agenda=None if form.agenda_locked else form.agenda(),
-                by=request.user,
+            session, created = idempotency.create_once(
+                form.form_token if is_new else None,
+                user=request.user,
+                kind="session",
+                create=lambda: actions.do_save_session(
+                    form.save(commit=False),
+                    agenda=None if form.agenda_locked else form.agenda(),
+                    by=request.user,
+                    version=form.version,
+                ),
+                queryset=visible,
             )
         except InvalidTransition as refusal:  # opened meanwhile, in another tab
             form.add_error(None, " ".join(refusal.messages))
+        except StaleEdit as stale:  # saved meanwhile by someone else
+            form.refuse_stale(stale)
+            status = 409
         else:
             if "deadline" in form.changed_data:
                 reminders.schedule_deadline(session)
-            messages.success(
-                request, _("De sessie “%(title)s” is opgeslagen.") % {"title": session}
-            )
+            if created:
+                messages.success(
+                    request, _("De sessie “%(title)s” is opgeslagen.") % {"title": session}
+                )
+            else:
+                messages.info(request, ALREADY_SENT)
             return redirect("session_detail", pk=session.pk)
     context = {"form": form, "session": session, "is_new": is_new}
-    return render(request, "cases/sessions/session_form.html", context)
+    return render(request, "cases/sessions/session_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -31,10 +31,12 @@
     }, CLEAR_AFTER_MS);
   }
 
-  // 410 Gone answers (a choice deleted in another tab) carry a fragment with
-  // what to do next; htmx swaps only 2xx by default.
+  // 409 Conflict (changed meanwhile by someone else, or a refusal) and 410
+  // Gone (a choice deleted in another tab) carry a fragment with what to do
+  // next and the input kept; htmx swaps only 2xx by default.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr && event.detail.xhr.status === 410) {
+    var status = event.detail.xhr && event.detail.xhr.status;
+    if (status === 409 || status === 410) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
