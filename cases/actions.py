@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import alignment, permissions
 from .lifecycle import CASE_STEPS, SESSION_STEPS, Step
 from .models import (
     MAX_POINTS_PER_SESSION,
@@ -120,6 +120,8 @@ def do_session_step(session: BoardSession, name: str, *, by) -> BoardSession:
         elif step.target == BoardSession.State.CLOSED:
             locked.closed_at = timezone.now()
         locked.save()
+        if step.target == BoardSession.State.CLOSED:
+            alignment.record_snapshot(locked)  # the trend between sessions
     return locked
 
 
@@ -131,9 +133,7 @@ def do_save_session(session: BoardSession, *, agenda: list[Direction] | None, by
         if session.pk is not None:
             locked = _locked_session(session.pk)
             if agenda is not None and locked.state != BoardSession.State.DRAFT:
-                raise InvalidTransition(
-                    _("De agenda ligt vast zodra de sessie geopend is.")
-                )
+                raise InvalidTransition(_("De agenda ligt vast zodra de sessie geopend is."))
             session.state = locked.state  # the state moves only through do_session_step
         else:
             session.state = BoardSession.State.DRAFT
@@ -185,6 +185,8 @@ def do_record_outcome(
             current.status = target
             current.save(update_fields=["status", "updated_at"])
         direction.status = target
+        # adopting (or rejecting) a direction puts its rules in (or out of) force
+        alignment.prune_explanations(direction_ids=[direction.pk])
     return outcome
 
 
@@ -366,6 +368,7 @@ def do_update_choice(choice: Choice, *, by) -> Choice:
         if not Choice.objects.filter(pk=choice.pk).exists():
             raise ChoiceGone
         choice.save(force_update=True)
+        alignment.prune_explanations(case_ids=[locked.pk])
         _touch_case(locked, by=by)
     return choice
 
@@ -386,5 +389,6 @@ def do_update_role_analysis(analysis: RoleAnalysis, *, partners, by) -> RoleAnal
         locked = _locked_case(analysis.case_id)
         analysis.save()
         analysis.partners.set(partners)
+        alignment.prune_explanations(case_ids=[locked.pk])
         _touch_case(locked, by=by)
     return analysis

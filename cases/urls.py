@@ -3,7 +3,18 @@
 
 from django.urls import path
 
-from .views import audit, briefings, cases, choices, directions, home, pages, sessions, stackmap
+from .views import (
+    alignment,
+    audit,
+    briefings,
+    cases,
+    choices,
+    directions,
+    home,
+    pages,
+    sessions,
+    stackmap,
+)
 
 urlpatterns = [
     # home: per role, the own cases, the dashboard, the sessions to prepare
@@ -76,4 +87,24 @@ urlpatterns = [
     # audit: the whole trail, for coordinators
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
+    # alignment: comply or explain — the portfolio, the canvas hint, explanations, rules
+    path("alignment/", alignment.portfolio, name="alignment"),
+    path("cases/<int:pk>/alignment/hint/", alignment.choice_hint, name="alignment_hint"),
+    path(
+        "cases/<int:pk>/choices/<int:choice_pk>/explanations/<str:code>/",
+        alignment.explain,
+        name="explain_choice",
+    ),
+    path(
+        "cases/<int:pk>/roles/<slug:counterpart>/explanations/<str:code>/",
+        alignment.explain,
+        name="explain_role",
+    ),
+    path("directions/<str:code>/rules/new/", alignment.rule_form, name="rule_create"),
+    path("directions/<str:code>/rules/<int:rule_id>/", alignment.rule_form, name="rule_edit"),
+    path(
+        "directions/<str:code>/rules/<int:rule_id>/delete/",
+        alignment.rule_delete,
+        name="rule_delete",
+    ),
 ]

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from .alignment import CaseAlignmentView, ChoiceExplanationView, PortfolioView
 from .views import (
     BoardSessionViewSet,
     CaseViewSet,
@@ -35,6 +36,14 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", login_required(DocsView.as_view()), name="docs"),
+    # comply or explain (cases.alignment)
+    path("cases/<int:pk>/alignment/", CaseAlignmentView.as_view(), name="case-alignment"),
+    path(
+        "choices/<int:pk>/explanations/<str:code>/",
+        ChoiceExplanationView.as_view(),
+        name="choice-explanation",
+    ),
+    path("alignment/", PortfolioView.as_view(), name="alignment"),
     *router.urls,
     re_path(r"", UnknownEndpoint.as_view()),
 ]
