@@ -163,6 +163,8 @@ def judge_choice(choice: Choice, rules: list[GuidanceRule]) -> tuple[str, list[F
         if rule.property != GuidanceRule.Property.COUNTERPART_ROLE
         and (rule.layer_id is None or rule.layer_id == choice.layer_id)
     ]
+    # a property not chosen yet (a form half filled in) is not judged
+    applicable = [rule for rule in applicable if _choice_value(choice, rule.property)]
     if not applicable:
         return NOT_APPLICABLE, []
     failures = []
