@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import audit, notifications, permissions
+from . import alignment, audit, notifications, permissions
 from .concurrency import claim_version, retry_on_conflict
 from .lifecycle import CASE_STEPS, SESSION_STEPS, Step
 from .models import (
@@ -160,6 +160,8 @@ def do_session_step(session: BoardSession, name: str, *, by) -> BoardSession:
         locked.save()
         if step.target == BoardSession.State.OPEN:
             notifications.notify_session_opened(locked)
+        if step.target == BoardSession.State.CLOSED:
+            alignment.record_snapshot(locked)  # the trend between sessions
     return locked
 
 
@@ -175,9 +177,7 @@ def do_save_session(
             locked = _locked_session(session.pk)
             claim_version(session, version)
             if agenda is not None and locked.state != BoardSession.State.DRAFT:
-                raise InvalidTransition(
-                    _("De agenda ligt vast zodra de sessie geopend is.")
-                )
+                raise InvalidTransition(_("De agenda ligt vast zodra de sessie geopend is."))
             session.state = locked.state  # the state moves only through do_session_step
             session.opened_at, session.closed_at = locked.opened_at, locked.closed_at
             if locked.state != BoardSession.State.DRAFT:
@@ -245,6 +245,8 @@ def do_record_outcome(
             current.status = target
             current.save(update_fields=["status", "updated_at"])
         direction.status = target
+        # adopting (or rejecting) a direction puts its rules in (or out of) force
+        alignment.prune_explanations(direction_ids=[direction.pk])
     return outcome
 
 
@@ -476,6 +478,7 @@ def do_update_choice(choice: Choice, *, by, version: int | None = None) -> Choic
         except Choice.DoesNotExist:
             raise ChoiceGone from None
         choice.save(force_update=True)
+        alignment.prune_explanations(case_ids=[locked.pk])
         _touch_case(locked, by=by)
     return choice
 
@@ -508,6 +511,7 @@ def do_update_role_analysis(
         claim_version(analysis, version)
         analysis.save()
         analysis.partners.set(partners)
+        alignment.prune_explanations(case_ids=[locked.pk])
         _touch_case(locked, by=by)
     return analysis
 

@@ -42,6 +42,40 @@ class Step:
 
 
 _CASE_REFUSED = _("Dat kan niet bij een casus met status “%(status)s”.")
+
+
+def missing_parts(case: Case, progress: dict | None = None) -> list[str]:
+    """What a case still lacks before it is complete, one line each: the
+    checklist of the case page and the reason a submit is refused."""
+    progress = progress or case.completeness()
+    lines = [
+        _("Nog geen keuze in de laag “%(layer)s”") % {"layer": layer.display_name}
+        for layer in progress["missing_layers"]
+    ]
+    lines += [
+        _("Rolanalyse “%(label)s” is nog leeg") % {"label": label}
+        for _value, label in progress["missing_roles"]
+    ]
+    lines += [
+        _("“%(title)s” wijkt af van %(code)s zonder uitleg")
+        % {"title": item.subject_title, "code": item.direction.code}
+        for item in progress["unexplained"]
+    ]
+    return [str(line) for line in lines]
+
+
+def _is_complete(case: Case) -> str | None:
+    """Only a complete case can be submitted (every layer, every role analysis,
+    every deviation explained); the refusal says what is missing."""
+    progress = case.completeness()
+    if progress["complete"]:
+        return None
+    return str(
+        _("De casus is nog niet volledig (%(percent)d%%). Nog nodig: %(missing)s.")
+        % {"percent": progress["percent"], "missing": "; ".join(missing_parts(case, progress))}
+    )
+
+
 _CASE_FORBIDDEN = _("U mag dit niet doen met deze casus.")
 _SESSION_FORBIDDEN = _("Alleen coördinatoren openen en sluiten sessies.")
 
@@ -57,6 +91,7 @@ CASE_STEPS: dict[str, Step] = {
             _("De casus is ingediend. Een coördinator beoordeelt hem."),
             _CASE_REFUSED,
             _CASE_FORBIDDEN,
+            check=_is_complete,
         ),
         Step(
             "publish",

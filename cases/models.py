@@ -362,13 +362,20 @@ class Case(Versioned):
         return self.status == self.Status.DRAFT and bool(self.review_remark)
 
     def completeness(self, layers=None) -> dict:
-        """Which layers still lack a choice and which role analyses are empty.
+        """Which layers still lack a choice, which role analyses are empty and
+        which deviations from adopted directions are not explained.
 
-        Reads prefetched ``choices`` and ``role_analyses`` when present; pass
+        Reads prefetched ``choices`` and ``role_analyses`` when present, and
+        ``unexplained_deviations`` when ``alignment.attach`` gave them; pass
         the layers to avoid a query per case.
         """
         if layers is None:
             layers = list(Layer.objects.all())
+        unexplained = getattr(self, "unexplained_deviations", None)
+        if unexplained is None:
+            from .alignment import unexplained_deviations  # it reads these models
+
+            unexplained = unexplained_deviations(self)
         layer_ids = {choice.layer_id for choice in self.choices.all()}
         filled = {ra.counterpart for ra in self.role_analyses.all() if ra.is_filled}
         missing_layers = [layer for layer in layers if layer.pk not in layer_ids]
@@ -377,11 +384,12 @@ class Case(Versioned):
             for value, label in RoleAnalysis.Counterpart.choices
             if value not in filled
         ]
-        total = len(layers) + len(RoleAnalysis.Counterpart.choices)
-        done = total - len(missing_layers) - len(missing_roles)
+        total = len(layers) + len(RoleAnalysis.Counterpart.choices) + len(unexplained)
+        done = total - len(missing_layers) - len(missing_roles) - len(unexplained)
         return {
             "missing_layers": missing_layers,
             "missing_roles": missing_roles,
+            "unexplained": unexplained,
             "percent": round(100 * done / total) if total else 100,
             "complete": done == total,
         }
@@ -821,7 +829,6 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.direction.code}: {self.get_decision_display()}"
-
 
 
 class Briefing(models.Model):

@@ -4,6 +4,7 @@
 from django.urls import path, re_path
 
 from .views import (
+    alignment,
     audit,
     briefings,
     cases,
@@ -144,4 +145,24 @@ urlpatterns += [
     path("stack/", stack.stack, name="stack"),
     path("stack/directions/", stack.directions_reading, name="directions_reading"),
     path("stack/<slug:code>/edit/", stack.layer_edit, name="layer_edit"),
+    # alignment: comply or explain — the portfolio, the canvas hint, explanations, rules
+    path("alignment/", alignment.portfolio, name="alignment"),
+    path("cases/<int:pk>/alignment/hint/", alignment.choice_hint, name="alignment_hint"),
+    path(
+        "cases/<int:pk>/choices/<int:choice_pk>/explanations/<str:code>/",
+        alignment.explain,
+        name="explain_choice",
+    ),
+    path(
+        "cases/<int:pk>/roles/<slug:counterpart>/explanations/<str:code>/",
+        alignment.explain,
+        name="explain_role",
+    ),
+    path("directions/<str:code>/rules/new/", alignment.rule_form, name="rule_create"),
+    path("directions/<str:code>/rules/<int:rule_id>/", alignment.rule_form, name="rule_edit"),
+    path(
+        "directions/<str:code>/rules/<int:rule_id>/delete/",
+        alignment.rule_delete,
+        name="rule_delete",
+    ),
 ]

@@ -29,7 +29,9 @@ def make_api_world(*, utrecht, zuid_holland, executive) -> dict:
     analysis on the published one, and a draft, an open and a closed session
     with votes of ``executive`` and of a second executive."""
     published = make_case(organisation=utrecht, title="Utrechtse monitor", with_parts=True)
-    draft = make_case(organisation=utrecht, title="Utrechts concept", status="draft")
+    draft = make_case(
+        organisation=utrecht, title="Utrechts concept", status="draft", with_parts=True
+    )
     submitted = make_case(organisation=utrecht, title="Utrechts ingediend", status="submitted")
     other = make_case(organisation=zuid_holland, title="Zuid-Hollands concept", status="draft")
     choice = make_choice(case=published, layer=Layer.objects.get(code="data"), title="Open data")

@@ -59,8 +59,10 @@ def olga(db):
 
 @pytest.fixture
 def draft(utrecht):
-    """A draft case of Utrecht (alice's organisation)."""
-    return make_case(organisation=utrecht, title="Concept Utrecht", status="draft")
+    """A complete draft case of Utrecht (alice's organisation), ready to submit."""
+    return make_case(
+        organisation=utrecht, title="Concept Utrecht", status="draft", with_parts=True
+    )
 
 
 @pytest.fixture

@@ -13,7 +13,9 @@ from tests.factories import make_case, make_direction, make_session
 def history(utrecht, alice, erik, cora):
     from simple_history.utils import update_change_reason  # noqa: F401  (history is recorded by save)
 
-    case = make_case(organisation=utrecht, title="Monitor met historie", status="draft")
+    case = make_case(
+        organisation=utrecht, title="Monitor met historie", status="draft", with_parts=True
+    )
     do_case_step(case, "submit", by=alice)
     direction = make_direction(code="R1", title="Bewezen technologie")
     session = make_session(directions=[direction], title="Sessie A")

@@ -58,6 +58,25 @@ def recorded(client_for, alice, cora, utrecht):
         f"/cases/{case.pk}/roles/knowledge_institutions/edit/",
         {"role": "partner", "explanation": "Samen met het RIVM.", "partners": [rivm.pk]},
     )
+    # The rest of the case, filled in without a trace (bulk writes keep no
+    # history) so that it is complete and can be submitted.
+    from cases.models import Layer, RoleAnalysis
+
+    Choice.objects.bulk_create(
+        [
+            Choice(
+                case=case,
+                layer=layer,
+                title=f"Keuze {layer.code}",
+                sourcing="in_house",
+                maturity="proven",
+            )
+            for layer in Layer.objects.exclude(code="algorithms")
+        ]
+    )
+    RoleAnalysis.objects.filter(case=case).exclude(counterpart="knowledge_institutions").update(
+        role="client", explanation="Toelichting."
+    )
     client.post(f"/cases/{case.pk}/status/submit/")
     client_for(cora).post(f"/cases/{case.pk}/status/publish/")
     client = client_for(alice)

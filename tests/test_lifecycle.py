@@ -26,7 +26,7 @@ def test_illegal_case_steps_are_refused(utrecht, cora, start, step):
 
 
 def test_case_life_cycle(utrecht, alice, cora):
-    case = make_case(organisation=utrecht, status="draft")
+    case = make_case(organisation=utrecht, status="draft", with_parts=True)
     do_case_step(case, "submit", by=alice)
     case, _changed = do_case_step(case, "send_back", by=cora, remark="Vul de datalaag aan.")
     assert (case.status, case.review_remark) == ("draft", "Vul de datalaag aan.")

@@ -147,6 +147,13 @@ class CompletenessSerializer(serializers.Serializer):
     complete = serializers.BooleanField()
     missing_layers = serializers.ListField(child=serializers.CharField())
     missing_roles = serializers.ListField(child=serializers.CharField())
+    unexplained_deviations = serializers.ListField(
+        child=serializers.DictField(),
+        help_text=_(
+            "Afwijkingen van aangenomen ontwikkelrichtingen zonder uitleg: "
+            '{"direction", "choice", "counterpart"}.'
+        ),
+    )
 
     def to_representation(self, progress: dict) -> dict:
         return {
@@ -154,6 +161,14 @@ class CompletenessSerializer(serializers.Serializer):
             "complete": progress["complete"],
             "missing_layers": [layer.code for layer in progress["missing_layers"]],
             "missing_roles": [value for value, _label in progress["missing_roles"]],
+            "unexplained_deviations": [
+                {
+                    "direction": item.direction.code,
+                    "choice": item.choice.pk if item.choice is not None else None,
+                    "counterpart": item.analysis.counterpart if item.analysis is not None else None,
+                }
+                for item in progress["unexplained"]
+            ],
         }
 
 

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 from .register import AlgoritmeregisterView
 from .spreadsheets import CaseImportView
 from .tokens import TokenView
+from .alignment import CaseAlignmentView, ChoiceExplanationView, PortfolioView
 from .views import (
     BoardSessionViewSet,
     CaseViewSet,
@@ -38,6 +39,14 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", login_required(DocsView.as_view()), name="docs"),
     path("cases/import/", CaseImportView.as_view(), name="case_import"),
+    # comply or explain (cases.alignment)
+    path("cases/<int:pk>/alignment/", CaseAlignmentView.as_view(), name="case-alignment"),
+    path(
+        "choices/<int:pk>/explanations/<str:code>/",
+        ChoiceExplanationView.as_view(),
+        name="choice-explanation",
+    ),
+    path("alignment/", PortfolioView.as_view(), name="alignment"),
     *router.urls,
     path("algoritmeregister/", AlgoritmeregisterView.as_view(), name="algoritmeregister"),
     re_path(r"", UnknownEndpoint.as_view()),

@@ -33,7 +33,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import permissions
+from .. import alignment, permissions
 from ..actions import (
     CaseConflict,
     ChoiceGone,
@@ -263,6 +263,12 @@ class CaseViewSet(VersionedMixin, ApiMixin, viewsets.ModelViewSet):
             .select_related("organisation", "created_by", "updated_by")
             .with_parts()
         )
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            alignment.attach(page)  # completeness of the whole page in two queries
+        return page
 
     def perform_create(self, serializer) -> None:
         user = self.request.user

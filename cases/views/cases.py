@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from .. import actions, idempotency, lifecycle, permissions
+from .. import actions, alignment, idempotency, lifecycle, permissions
 from ..concurrency import StaleEdit
 from ..forms.cases import CaseFilter, CaseForm, CaseStatusForm
 from ..history import case_history
@@ -57,9 +57,11 @@ def canvas_context(request: HttpRequest, case: Case) -> dict:
     """What the case page and its in-place fragments share. ``case`` comes
     with its choices and role analyses prefetched."""
     layers = list(Layer.objects.all())
+    items = alignment.annotate_parts(case)  # the verdicts on the cards and in completeness
     choices = list(case.choices.all())
     analyses = {ra.counterpart: ra for ra in case.role_analyses.all()}
     can_edit = permissions.can_edit_case(request.user, case)
+    progress = case.completeness(layers)
     return {
         "case": case,
         "stack": [
@@ -70,7 +72,9 @@ def canvas_context(request: HttpRequest, case: Case) -> dict:
             {"counterpart": value, "label": label, "analysis": analyses.get(value)}
             for value, label in RoleAnalysis.Counterpart.choices
         ],
-        "progress": case.completeness(layers),
+        "progress": progress,
+        "missing": lifecycle.missing_parts(case, progress),
+        "deviations": [item for item in items if item.verdict == alignment.DEVIATES],
         "can_edit": can_edit,
         "status_actions": lifecycle.offered_case_steps(request.user, case),
         "edit_needs_review": can_edit and permissions.edit_needs_review_again(request.user, case),
@@ -89,9 +93,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page_cases = list(
         Case.objects.filter(pk__in=[case.pk for case in page.object_list])
         .select_related("organisation")
-        .prefetch_related("choices", "role_analyses")
+        .prefetch_related("choices__supplier", "role_analyses")
         .order_by("title", "pk")
     )
+    alignment.attach(page_cases)
     for case in page_cases:
         case.progress = case.completeness(layers)
     context = {
@@ -210,13 +215,17 @@ def case_status_change(request: HttpRequest, pk: int, action: str) -> HttpRespon
                     % {"status": case.get_status_display()},
                 )
             return redirect(case)
+    items = alignment.annotate_parts(case)
+    progress = case.completeness(list(Layer.objects.all()))
     context = {
         "case": case,
         "action": step.name,
         "action_label": step.label,
         "form": form,
         "error": error,
-        "progress": case.completeness(list(Layer.objects.all())),
+        "progress": progress,
+        "missing": lifecycle.missing_parts(case, progress),
+        "deviations": [item for item in items if item.verdict == alignment.DEVIATES],
     }
     return render(
         request, "cases/cases/case_status_form.html", context, status=409 if error else 200

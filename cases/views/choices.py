@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from .. import actions, idempotency, permissions
+from .. import actions, alignment, idempotency, permissions
 from ..concurrency import StaleEdit
 from ..forms.choices import ChoiceForm, RoleAnalysisForm
 from ..models import Case, Choice, Layer, RoleAnalysis
 from ._htmx import template_for, wants_fragment
+from .alignment import explanation_texts, hint_context
 from .cases import canvas_context, get_case_for_user, get_editable_case
 
 SAVED = _lazy("Keuze “%(title)s” is opgeslagen.")
@@ -55,7 +56,9 @@ def _get_choice(case: Case, choice_pk: int) -> Choice | None:
     raise Http404
 
 
-def _choice_form_context(request, case, form, *, slot, choice=None, start_layer=None) -> dict:
+def _choice_form_context(
+    request, case, form, *, slot, choice=None, start_layer=None, hint_errors=None
+) -> dict:
     if choice is not None:
         action = reverse("choice_edit", args=[case.pk, choice.pk])
         cancel_url = f"{case.get_absolute_url()}#choice-{choice.pk}"
@@ -80,7 +83,16 @@ def _choice_form_context(request, case, form, *, slot, choice=None, start_layer=
         "cancel_get": cancel_get,
         "cancel_select": cancel_select,
         "heading_level": 4 if wants_fragment(request) else 2,
+        # the directions the choice as typed deviates from (comply or explain)
+        **hint_context(case, _form_data(form), choice, hint_errors),
     }
+
+
+def _form_data(form):
+    if form.is_bound:
+        return form.data
+    values = {name: form[name].value() for name in ("layer", "sourcing", "maturity", "supplier")}
+    return {name: "" if value is None else str(value) for name, value in values.items()}
 
 
 def _choice_saved(request, case_pk: int, choice: Choice, *, in_place: bool, add_layer, message):
@@ -90,7 +102,7 @@ def _choice_saved(request, case_pk: int, choice: Choice, *, in_place: bool, add_
     context = canvas_context(request, case)
     context.update(
         {
-            "choice": Choice.objects.select_related("layer", "supplier").get(pk=choice.pk),
+            "choice": next(c for c in case.choices.all() if c.pk == choice.pk),
             "in_place": in_place,
             "add_layer": add_layer,
             "message": message,
@@ -106,12 +118,15 @@ def choice_detail(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse
     choice = _get_choice(case, choice_pk)
     if choice is None:
         return _choice_gone(request, case, choice_pk)
+    alignment.annotate_parts(case)
     context = {
         "case": case,
-        "choice": choice,
+        "choice": next((c for c in case.choices.all() if c.pk == choice.pk), choice),
         "can_edit": permissions.can_edit_case(request.user, case),
     }
-    return render(request, template_for(request, "cases/choices/choice_detail.html", "card"), context)
+    return render(
+        request, template_for(request, "cases/choices/choice_detail.html", "card"), context
+    )
 
 
 @vary_on_headers("HX-Request")
@@ -122,10 +137,12 @@ def choice_create(request: HttpRequest, pk: int) -> HttpResponse:
     slot = _slot_id(request, f"layer-{start_layer}-add" if start_layer else "choice-new")
     if request.method == "POST":
         form = ChoiceForm(request.POST, instance=Choice(case=case), auto_id=f"{slot}-%s")
+        texts = explanation_texts(request.POST)
+        hint_errors = alignment.validate_texts(texts)
         token = idempotency.submitted_token(request.POST)
         own = Choice.objects.filter(case=case)
         made = idempotency.earlier(token, user=request.user, kind="choice", queryset=own)
-        if made is not None or form.is_valid():
+        if made is not None or (form.is_valid() and not hint_errors):
             # made by an earlier post of this form, by an identical choice
             # already there (``do_create_choice``), or now
             choice, created = made, False
@@ -135,6 +152,9 @@ def choice_create(request: HttpRequest, pk: int) -> HttpResponse:
                 def create():
                     outcome["choice"], outcome["created"] = actions.do_create_choice(
                         form.save(commit=False), by=request.user
+                    )
+                    alignment.do_save_explanations(
+                        choice=outcome["choice"], texts=texts, by=request.user
                     )
                     return outcome["choice"]
 
@@ -158,9 +178,11 @@ def choice_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, message)
             return redirect(f"{case.get_absolute_url()}#choice-{choice.pk}")
     else:
-        form = ChoiceForm(initial={"layer": start_layer}, auto_id=f"{slot}-%s")
+        form, hint_errors = ChoiceForm(initial={"layer": start_layer}, auto_id=f"{slot}-%s"), {}
     form.set_autofocus()
-    context = _choice_form_context(request, case, form, slot=slot, start_layer=start_layer)
+    context = _choice_form_context(
+        request, case, form, slot=slot, start_layer=start_layer, hint_errors=hint_errors
+    )
     return render(request, template_for(request, "cases/choices/choice_form.html", "form"), context)
 
 
@@ -176,7 +198,9 @@ def choice_edit(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ChoiceForm(request.POST, instance=choice, auto_id=f"{slot}-%s")
-        if form.is_valid():
+        texts = explanation_texts(request.POST)
+        hint_errors = alignment.validate_texts(texts)
+        if form.is_valid() and not hint_errors:
             try:
                 choice = actions.do_update_choice(
                     form.save(commit=False), by=request.user, version=form.version
@@ -185,7 +209,11 @@ def choice_edit(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse:
                 return _choice_gone(request, case, choice_pk, data=request.POST)
             except StaleEdit as stale:  # saved meanwhile, perhaps in another tab
                 form.refuse_stale(stale)
-                return _choice_form(request, case, form, slot=slot, choice=choice, status=409)
+                return _choice_form(
+                    request, case, form, slot=slot, choice=choice, status=409,
+                    hint_errors=hint_errors,
+                )
+            alignment.do_save_explanations(choice=choice, texts=texts, by=request.user)
             message = SAVED % {"title": choice.title}
             if wants_fragment(request):
                 return _choice_saved(
@@ -199,13 +227,17 @@ def choice_edit(request: HttpRequest, pk: int, choice_pk: int) -> HttpResponse:
             messages.success(request, message)
             return redirect(f"{case.get_absolute_url()}#choice-{choice.pk}")
     else:
-        form = ChoiceForm(instance=choice, auto_id=f"{slot}-%s")
-    return _choice_form(request, case, form, slot=slot, choice=choice, status=status)
+        form, hint_errors = ChoiceForm(instance=choice, auto_id=f"{slot}-%s"), {}
+    return _choice_form(
+        request, case, form, slot=slot, choice=choice, status=status, hint_errors=hint_errors
+    )
 
 
-def _choice_form(request, case, form, *, slot, choice, status=200) -> HttpResponse:
+def _choice_form(request, case, form, *, slot, choice, status=200, hint_errors=None):
     form.set_autofocus()
-    context = _choice_form_context(request, case, form, slot=slot, choice=choice)
+    context = _choice_form_context(
+        request, case, form, slot=slot, choice=choice, hint_errors=hint_errors
+    )
     return render(
         request,
         template_for(request, "cases/choices/choice_form.html", "form"),
@@ -232,7 +264,10 @@ def _choice_gone(request: HttpRequest, case: Case, choice_pk: int, *, data=None)
         )
     context["form"] = form
     return render(
-        request, template_for(request, "cases/choices/choice_gone.html", "gone"), context, status=410
+        request,
+        template_for(request, "cases/choices/choice_gone.html", "gone"),
+        context,
+        status=410,
     )
 
 
@@ -301,13 +336,16 @@ def _role_cell(analysis: RoleAnalysis, label: str) -> dict:
 def roleanalysis_detail(request: HttpRequest, pk: int, counterpart: str) -> HttpResponse:
     case = get_case_for_user(request, pk)
     label = _counterpart_label(counterpart)
+    alignment.annotate_parts(case)
     analysis = next((ra for ra in case.role_analyses.all() if ra.counterpart == counterpart), None)
     context = {
         "case": case,
         "cell": {"counterpart": counterpart, "label": label, "analysis": analysis},
         "can_edit": permissions.can_edit_case(request.user, case),
     }
-    return render(request, template_for(request, "cases/choices/roleanalysis_detail.html", "card"), context)
+    return render(
+        request, template_for(request, "cases/choices/roleanalysis_detail.html", "card"), context
+    )
 
 
 @vary_on_headers("HX-Request")

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import actions, idempotency, permissions, results
+from .. import actions, alignment, idempotency, permissions, results
 from ..concurrency import StaleEdit
 from ..forms.directions import DirectionForm
 from ..models import BoardSession, Direction, Layer, LayerMeaning, Vote
@@ -61,6 +61,8 @@ def direction_detail(request: HttpRequest, code: str) -> HttpResponse:
         "positions": Vote.Position.choices,
         "latest": next((record for record in history if record.outcome), None),
         "can_edit": permissions.can_edit_directions(user),
+        "rules": list(direction.rules.select_related("layer")),
+        "alignment_trend": alignment.trend(user, [direction]).get(direction.pk, []),
     }
     return render(request, "cases/directions/direction_detail.html", context)
 

@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .. import notifications, permissions, results
+from .. import alignment, notifications, permissions, results
 from ..charts import web as charts
 from ..models import BoardSession, Case, Direction, Layer, Outcome
 
@@ -89,9 +89,10 @@ def home(request: HttpRequest) -> HttpResponse:
             Case.objects.visible_to(user)
             .filter(organisation_id=user.organisation_id)
             .exclude(status=Case.Status.ARCHIVED)
-            .prefetch_related("choices", "role_analyses")
+            .prefetch_related("choices__supplier", "role_analyses")
             .order_by("-updated_at")[:10]
         )
+        alignment.attach(my_cases)
         for case in my_cases:
             case.progress = case.completeness(layers)
         context["sent_back"], context["own_drafts"] = _own_drafts(user, layers)
@@ -140,4 +141,5 @@ def home(request: HttpRequest) -> HttpResponse:
         context["shares"] = shares
         context["shares_figure"] = charts.layer_shares_figure(shares)
         context["directions"] = list(Direction.objects.visible_to(user))
+        context["alignment_trend"] = alignment.dashboard_trend(user)
     return render(request, "cases/home/home.html", context)

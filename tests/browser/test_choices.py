@@ -273,7 +273,9 @@ def test_a_civil_servant_of_another_province_sees_no_controls_and_a_post_is_refu
 
 
 def test_submit_then_a_coordinator_publishes(login, world, live_server, page):
-    case = make_case(organisation=world["utrecht"], title="Klaar voor publicatie", status="draft")
+    case = make_case(
+        organisation=world["utrecht"], title="Klaar voor publicatie", status="draft", with_parts=True
+    )
     login("alice")
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
     page.get_by_role("button", name="Indienen").click()

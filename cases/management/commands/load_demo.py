@@ -28,6 +28,7 @@ from cases.models import (
     RoleAnalysis,
     User,
 )
+from cases.models_alignment import DeviationExplanation, GuidanceRule
 from cases.register import do_save_registration
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             layers = {layer.code: layer for layer in Layer.objects.all()}
             cases, choices = self._cases(data["cases"], orgs, layers)
             directions = self._directions(data["directions"], layers, cases, choices)
+            self._explanations(data["cases"], cases, directions, users)
             self._sessions(data["sessions"], directions, users)
             self._registrations(data.get("registrations", []), choices, users)
         if self.created:
@@ -140,7 +142,11 @@ class Command(BaseCommand):
             cases[case.title] = case
             if created:
                 for item in row["choices"]:
-                    fields = {k: v for k, v in item.items() if k not in ("layer", "supplier")}
+                    fields = {
+                        k: v
+                        for k, v in item.items()
+                        if k not in ("layer", "supplier", "explanations")
+                    }
                     Choice.objects.create(
                         case=case,
                         layer=layers[item["layer"]],
@@ -151,7 +157,7 @@ class Command(BaseCommand):
                 for item in row["role_analyses"]:
                     analysis = RoleAnalysis.objects.create(
                         case=case,
-                        **{k: v for k, v in item.items() if k != "partners"},
+                        **{k: v for k, v in item.items() if k not in ("partners", "explanations")},
                     )
                     analysis.partners.set([orgs[name] for name in item["partners"]])
                     self.created += 1
@@ -175,7 +181,38 @@ class Command(BaseCommand):
                 direction.evidence_choices.set(
                     [choices[(case, choice)] for case, choice in row["evidence_choices"]]
                 )
+                for rule in row.get("rules", []):
+                    GuidanceRule.objects.create(
+                        direction=direction,
+                        layer=layers[rule["layer"]] if rule.get("layer") else None,
+                        property=rule["property"],
+                        counterpart=rule.get("counterpart", ""),
+                        values=rule["values"],
+                    )
+                    self.created += 1
         return directions
+
+    def _explanations(self, rows, cases, directions, users):
+        """Comply or explain: the demo's explanations of deviations."""
+        for row in rows:
+            case = cases[row["title"]]
+            parts = [
+                ({"choice": choice}, item)
+                for item in row["choices"]
+                for choice in case.choices.filter(title=item["title"])
+            ] + [
+                ({"role_analysis": analysis}, item)
+                for item in row["role_analyses"]
+                for analysis in case.role_analyses.filter(counterpart=item["counterpart"])
+            ]
+            for lookup, item in parts:
+                for code, text in item.get("explanations", {}).items():
+                    self._get_or_create(
+                        DeviationExplanation,
+                        direction=directions[code],
+                        **lookup,
+                        defaults={"text": text, "updated_by": users["ambtenaar"]},
+                    )
 
     def _sessions(self, rows, directions, users):
         for row in rows:
