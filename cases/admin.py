@@ -520,7 +520,7 @@ class BriefingAdmin(admin.ModelAdmin):
 
 # --- The Algoritmeregister: the same rules and writes as the case page ----------
 
-from . import permissions, register  # noqa: E402
+from . import register  # noqa: E402
 from .models import AlgorithmRegistration  # noqa: E402
 
 

@@ -2,10 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from .alignment import CaseAlignmentView, ChoiceExplanationView, PortfolioView
 from .register import AlgoritmeregisterView
 from .spreadsheets import CaseImportView
 from .tokens import TokenView
-from .alignment import CaseAlignmentView, ChoiceExplanationView, PortfolioView
 from .views import (
     BoardSessionViewSet,
     CaseViewSet,
