@@ -59,9 +59,16 @@ def olga(db):
 
 @pytest.fixture
 def draft(utrecht):
-    """A complete draft case of Utrecht (alice's organisation), ready to submit."""
+    """A draft case of Utrecht (alice's organisation)."""
+    return make_case(organisation=utrecht, title="Concept Utrecht", status="draft")
+
+
+@pytest.fixture
+def complete_draft(utrecht):
+    """A complete draft case of Utrecht: every layer, every role analysis, so
+    it can be submitted."""
     return make_case(
-        organisation=utrecht, title="Concept Utrecht", status="draft", with_parts=True
+        organisation=utrecht, title="Volledig concept Utrecht", status="draft", with_parts=True
     )
 
 

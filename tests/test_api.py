@@ -167,6 +167,7 @@ def test_case_list_shows_what_the_caller_may_see_with_parts(world, alice, bob):
         "complete": True,
         "missing_layers": [],
         "missing_roles": [],
+        "unexplained_deviations": [],
     }
     assert sorted(c["layer"] for c in monitor["choices"]) == sorted(
         ["infrastructure", "data", "algorithms", "platforms", "data"]
@@ -329,7 +330,7 @@ def test_delete_case(alice, bob, utrecht):
 
 
 def test_status_flow_submit_publish_and_conflicts(alice, cora, utrecht):
-    case = make_case(organisation=utrecht, status="draft")
+    case = make_case(organisation=utrecht, status="draft", with_parts=True)
     url = f"{API}/cases/{case.pk}/status/"
     response = token_client(alice).post(url, {"action": "submit"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "submitted"

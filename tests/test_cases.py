@@ -455,7 +455,8 @@ class TestCaseEdit:
 
 
 class TestStatusFlow:
-    def test_submit_publish(self, client_for, alice, cora, draft):
+    def test_submit_publish(self, client_for, alice, cora, complete_draft):
+        draft = complete_draft
         client = client_for(alice)
         page = client.get(draft.get_absolute_url())
         assert f'action="/cases/{draft.pk}/status/submit/"' in page.text
@@ -499,7 +500,8 @@ class TestStatusFlow:
         published.refresh_from_db()
         assert published.status == "draft"
 
-    def test_pressing_submit_twice_is_not_an_error(self, client_for, alice, draft):
+    def test_pressing_submit_twice_is_not_an_error(self, client_for, alice, complete_draft):
+        draft = complete_draft
         client = client_for(alice)
         client.post(f"/cases/{draft.pk}/status/submit/")
         again = client.post(f"/cases/{draft.pk}/status/submit/", follow=True)

@@ -58,7 +58,8 @@ def test_every_step_in_the_table_leads_where_it_says_and_starts_only_where_it_ma
 ):
     for step in lifecycle.CASE_STEPS.values():
         for status in Case.Status.values:
-            case = make_case(organisation=utrecht, status=status)
+            # complete, so that the check of a step (only a complete case is submitted) holds
+            case = make_case(organisation=utrecht, status=status, with_parts=True)
             user = cora if step.may(cora, case) else alice
             if status == step.target:
                 continue  # already there: nothing to do (a button pressed twice)
@@ -73,7 +74,7 @@ def test_every_step_in_the_table_leads_where_it_says_and_starts_only_where_it_ma
 
 
 def test_who_may_take_a_step_is_the_tables_rule(utrecht, alice, bob, erik, cora):
-    draft = make_case(organisation=utrecht, status="draft")
+    draft = make_case(organisation=utrecht, status="draft", with_parts=True)
     with pytest.raises(PermissionDenied):
         do_case_step(draft, "submit", by=bob)  # another province
     with pytest.raises(PermissionDenied):
@@ -100,7 +101,7 @@ def test_the_buttons_on_the_case_page_are_the_steps_offered(client_for, utrecht,
 
 
 def test_the_api_offers_the_same_steps(utrecht, alice):
-    draft = make_case(organisation=utrecht, status="draft")
+    draft = make_case(organisation=utrecht, status="draft", with_parts=True)
     client = token_client(alice)
     response = client.post(f"{API}/cases/{draft.pk}/status/", {"action": "review_again"}, format="json")
     assert response.status_code == 400 and "action" in response.json()
