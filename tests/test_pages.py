@@ -21,7 +21,7 @@ PUBLIC_URL_NAMES = {
     "oidc_authentication_init",  # single sign-on: 404 unless configured
     "oidc_authentication_callback",
 }
-SAMPLE_VALUES = ["1", "cases", "x"]
+SAMPLE_VALUES = ["1", "cases", "x", "ods"]  # "ods": the spreadsheet formats
 
 
 def _walk(patterns, namespace=None):
