@@ -22,7 +22,7 @@ PUBLIC_URL_NAMES = {
     "oidc_authentication_callback",
     "oidc_failed",
 }
-SAMPLE_VALUES = ["1", "cases", "x"]
+SAMPLE_VALUES = ["1", "cases", "x", "ods"]  # "ods": the spreadsheet formats
 
 
 def _walk(patterns, namespace=None):

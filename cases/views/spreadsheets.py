@@ -50,11 +50,18 @@ def _storage(token: str | None = None) -> MediaStorage:
     return MediaStorage(name=token, MEDIA_FOLDER="imports")
 
 
+def _announced_size(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a file and see the preview; nothing is written yet."""
     _require_importer(request)
-    if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES + 65536:
+    if request.method == "POST" and _announced_size(request) > MAX_BYTES + 65536:
         # Refused on its announced size, before the body is read.
         report = ImportReport(
             filename="",
@@ -147,10 +154,10 @@ def portfolio_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The cases the user may see, with the case list's filters (the valid ones)."""
     if fmt not in FORMATS:
         raise Http404
-    visible = Case.objects.visible_to(request.user)
-    case_filter = CaseFilter(request.GET or None, queryset=visible, request=request)
     if not permissions.has_any_role(request.user):
         raise PermissionDenied
+    visible = Case.objects.visible_to(request.user)
+    case_filter = CaseFilter(request.GET or None, queryset=visible, request=request)
     return _file_response(export_portfolio(case_filter.qs, fmt), fmt, "stackwork-portefeuille")
 
 
