@@ -152,9 +152,11 @@ CASE_STEPS: dict[str, Step] = {
 }
 
 
-def _has_agenda(session: BoardSession) -> Promise | None:
+def _ready_to_open(session: BoardSession) -> Promise | None:
     if not session.agenda_items.exists():
         return _("Zet eerst ontwikkelrichtingen op de agenda.")
+    if session.deadline_passed:
+        return _("De deadline van deze sessie is al verstreken; kies eerst een nieuwe.")
     return None
 
 
@@ -170,7 +172,7 @@ SESSION_STEPS: dict[str, Step] = {
             _("De sessie is geopend: bestuurders kunnen stemmen."),
             _("Alleen een sessie in voorbereiding kan worden geopend."),
             _SESSION_FORBIDDEN,
-            check=_has_agenda,
+            check=_ready_to_open,
         ),
         Step(
             "close",

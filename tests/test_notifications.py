@@ -638,3 +638,16 @@ def test_email_url_configures_the_default_mailer(monkeypatch):
     monkeypatch.setenv("EMAIL_USE_SSL", "yes")
     options = project_settings._mailer()["OPTIONS"]
     assert (options["host"], options["port"], options["use_ssl"]) == ("mail.prov.nl", None, True)
+
+
+def test_a_session_whose_deadline_has_passed_cannot_be_opened(cora):
+    from cases.models import InvalidTransition
+
+    session = make_session(directions=[make_direction()], state="draft")
+    BoardSession.objects.filter(pk=session.pk).update(
+        deadline=timezone.now() - timedelta(minutes=5)
+    )
+    with pytest.raises(InvalidTransition, match="deadline"):
+        do_session_step(session, "open", by=cora)
+    session.refresh_from_db()
+    assert session.state == BoardSession.State.DRAFT
