@@ -17,11 +17,15 @@ LB = "10.0.0.2"  # the load balancer as the app sees it (REMOTE_ADDR)
 
 
 @pytest.fixture(autouse=True)
-def fresh_counts(db):
+def fresh_counts(db, monkeypatch):
     from axes.models import AccessAttempt
+    from rest_framework.throttling import SimpleRateThrottle
 
     AccessAttempt.objects.all().delete()
     cache.clear()  # the throttle counts in the cache
+    # the same 10 attempts per hour instead of per minute: a slow machine
+    # must not let the window slide past the first attempts
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"token": "10/hour"})
 
 
 @functools.cache
