@@ -11,7 +11,6 @@ admin — reads the record, the readiness and the rules from here.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import permissions
+from .csvsafe import SafeWriter
 from .models import AlgorithmRegistration, Case, Choice, Layer
 
 STANDARD_VERSION = "1.0.0"
@@ -534,14 +534,6 @@ def export_rows(registrations: list[Registration], *, include_all: bool) -> list
 
 # --- CSV ------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(value: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    return f"'{value}" if value.startswith(FORMULA_START) else value
-
-
 def _csv_value(value) -> str:
     if isinstance(value, list):
         if value and isinstance(value[0], dict):
@@ -554,7 +546,7 @@ def export_csv(registrations: list[Registration], *, include_all: bool) -> str:
     """One row per record, the standard's keys as the header; with
     ``include_all`` also the not-ready ones and a ``missing`` column."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     header = list(KEYS) + (["missing"] if include_all else [])
     writer.writerow(header)
     for item in registrations:
@@ -563,7 +555,7 @@ def export_csv(registrations: list[Registration], *, include_all: bool) -> str:
         row = [_csv_value(item.values[key]) for key in KEYS]
         if include_all:
             row.append(" ".join(item.missing))
-        writer.writerow([_safe_cell(cell) for cell in row])
+        writer.writerow(row)
     return out.getvalue()
 
 

@@ -37,8 +37,13 @@ def _home(client) -> str:
 
 
 def _submitted(*, organisation, title, by, age_days: int, with_parts=False) -> Case:
+    """A submitted case (an incomplete one cannot be submitted through the
+    life cycle any more, so an incomplete one is made as it would stand)."""
     case = make_case(organisation=organisation, title=title, status="draft", with_parts=with_parts)
-    do_case_step(case, "submit", by=by)
+    if with_parts:
+        do_case_step(case, "submit", by=by)
+    else:
+        Case.objects.filter(pk=case.pk).update(status=Case.Status.SUBMITTED)
     Case.objects.filter(pk=case.pk).update(
         submitted_at=timezone.now() - timedelta(days=age_days)
     )
@@ -64,6 +69,31 @@ def test_coordinator_sees_cases_waiting_for_review_oldest_first_with_completenes
     rows = queue.split("<tr>")[2:]
     assert "100%" in rows[0] and "ontbreken" not in rows[0]
     assert "0%" in rows[1] and "7 onderdelen ontbreken" in rows[1]
+
+
+def test_the_review_queue_names_the_deviations_from_adopted_directions(
+    client_for, alice, cora, utrecht
+):
+    from cases.alignment import do_explain
+    from cases.models_alignment import GuidanceRule
+
+    r1 = make_direction(code="R1", title="Bewezen technologie", status="adopted")
+    GuidanceRule.objects.create(direction=r1, property="maturity", values=["proven"])
+    explained = make_case(organisation=utrecht, title="Uitgelegd", status="draft", with_parts=True)
+    unexplained = make_case(organisation=utrecht, title="Niet uitgelegd", with_parts=True)
+    for case in (explained, unexplained):
+        case.choices.filter(layer__code="algorithms").update(maturity="experimental")
+    choice = explained.choices.get(layer__code="algorithms")
+    do_explain(choice=choice, direction=r1, text="Een proef van drie maanden.", by=alice)
+    do_case_step(explained, "submit", by=alice)
+    Case.objects.filter(pk=unexplained.pk).update(status=Case.Status.SUBMITTED)
+    make_case(organisation=utrecht, title="Volgt", status="submitted", with_parts=True)
+
+    queue = _section(_home(client_for(cora)), "review-queue")
+    rows = {re.search(r">([^<]+)</a>", row).group(1): row for row in queue.split("<tr>")[2:]}
+    assert "R1" in rows["Uitgelegd"] and "niet uitgelegd" not in rows["Uitgelegd"]
+    assert "R1" in rows["Niet uitgelegd"] and "niet uitgelegd" in rows["Niet uitgelegd"]
+    assert "R1" not in rows["Volgt"] and "geen" in rows["Volgt"]
 
 
 def test_coordinator_with_nothing_to_review_is_told_so(client_for, cora):
@@ -109,7 +139,7 @@ def test_coordinator_sees_outcomes_whose_review_date_is_near_or_past(client_for,
 def test_civil_servant_sees_cases_sent_back_with_the_remark_and_drafts_with_what_is_missing(
     client_for, alice, bob, cora, utrecht, zuid_holland
 ):
-    returned = make_case(organisation=utrecht, title="Terug", status="draft")
+    returned = make_case(organisation=utrecht, title="Terug", status="draft", with_parts=True)
     do_case_step(returned, "submit", by=alice)
     do_case_step(returned, "send_back", by=cora, remark="De datalaag ontbreekt nog.")
     draft = make_case(organisation=utrecht, title="Half af", status="draft")
@@ -136,7 +166,7 @@ def test_civil_servant_sees_cases_sent_back_with_the_remark_and_drafts_with_what
 
 
 def test_the_sent_back_mark_goes_once_the_case_is_submitted_again(client_for, alice, cora, utrecht):
-    case = make_case(organisation=utrecht, title="Terug", status="draft")
+    case = make_case(organisation=utrecht, title="Terug", status="draft", with_parts=True)
     do_case_step(case, "submit", by=alice)
     do_case_step(case, "send_back", by=cora, remark="Aanvullen.")
     do_case_step(case, "submit", by=alice)
@@ -147,7 +177,7 @@ def test_the_sent_back_mark_goes_once_the_case_is_submitted_again(client_for, al
 
 
 def test_the_case_list_marks_a_case_sent_back(client_for, alice, cora, utrecht):
-    case = make_case(organisation=utrecht, title="Terug", status="draft")
+    case = make_case(organisation=utrecht, title="Terug", status="draft", with_parts=True)
     do_case_step(case, "submit", by=alice)
     do_case_step(case, "send_back", by=cora, remark="Aanvullen.")
     listing = client_for(alice).get("/cases/").content.decode()

@@ -578,10 +578,7 @@ def test_csv_neutralises_formula_cells(client_for, cora, utrecht):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     tags = [row[list(register.KEYS).index("tags")] for row in rows[1:]]
     assert sorted(tags) == sorted(f"'{start}" for start in starts)
-    # texts are trimmed in the record; a cell that still starts with a tab or CR is neutralised
-    assert register._safe_cell("\tTab") == "'\tTab"
-    assert register._safe_cell("\rCR") == "'\rCR"
-    assert register._safe_cell("Gewoon") == "Gewoon"
+    # texts are trimmed in the record; the tab and CR starts are held by tests/test_exports
 
 
 @pytest.mark.django_db

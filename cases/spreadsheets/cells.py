@@ -17,15 +17,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import widgets
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from ..csvsafe import FORMULA_STARTS
+from ..csvsafe import safe_cell as neutralise  # noqa: F401  (the one rule for every export)
+
 NEUTRALISER = "'"
-
-
-def neutralise(value):
-    """The value as a spreadsheet shows it as text, never as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return NEUTRALISER + value
-    return value
 
 
 def unneutralise(value: str) -> str:

@@ -36,9 +36,10 @@ def _own_drafts(user, layers) -> tuple[list[Case], list[Case]]:
     drafts = list(
         Case.objects.visible_to(user)
         .filter(organisation_id=user.organisation_id, status=Case.Status.DRAFT)
-        .prefetch_related("choices", "role_analyses")
+        .prefetch_related("choices__supplier", "role_analyses")
         .order_by("-updated_at", "pk")[: 2 * QUEUE_LENGTH]
     )
+    alignment.attach(drafts)  # the unexplained deviations, for all drafts at once
     for case in drafts:
         case.progress = case.completeness(layers)
     return [c for c in drafts if c.was_sent_back], [c for c in drafts if not c.was_sent_back]
@@ -50,18 +51,19 @@ def _review_queue(user, layers) -> list[Case]:
         Case.objects.visible_to(user)
         .filter(status=Case.Status.SUBMITTED)
         .select_related("organisation")
-        .prefetch_related("choices", "role_analyses")
+        .prefetch_related("choices__supplier", "role_analyses")
         .order_by(Coalesce("submitted_at", "updated_at"), "pk")[:QUEUE_LENGTH]
     )
+    alignment.attach(cases)  # the verdicts of all queued cases at once
     for case in cases:
         case.progress = case.completeness(layers)
         case.missing_count = len(case.progress["missing_layers"]) + len(
             case.progress["missing_roles"]
         )
-        # Hook for the alignment: set ``case.deviations`` (the case's
-        # unexplained deviations, computed for all queued cases at once) and
-        # the queue shows them beside the completeness.
-        case.deviations = None
+        # the deviations from adopted directions, explained or not
+        case.deviations = [
+            item for item in case.alignment_items if item.verdict == alignment.DEVIATES
+        ]
     return cases
 
 

@@ -34,7 +34,7 @@ def world(stack_basics):
 
 
 def test_filling_the_missing_field_in_place_makes_the_registration_ready(
-    login, world, live_server, own_csp_errors
+    login, world, live_server, console_errors
 ):
     case, choice = world["case"], world["choice"]
     page = login("alice")
@@ -67,7 +67,7 @@ def test_filling_the_missing_field_in_place_makes_the_registration_ready(
         User.objects.get(username="alice"), case.pk, choice.pk
     ).ready
     assert serious_violations(page) == []
-    assert own_csp_errors == []
+    assert console_errors == []
 
 
 def test_the_preview_and_the_register_page_are_accessible(login, world, live_server):

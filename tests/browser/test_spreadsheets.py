@@ -19,7 +19,7 @@ def alice(stack_basics):
     return make_user(username="alice", role="civil_servant", organisation=utrecht)
 
 
-def test_upload_shows_progress_then_the_report_in_place(login, alice, live_server, own_csp_errors, tmp_path):
+def test_upload_shows_progress_then_the_report_in_place(login, alice, live_server, console_errors, tmp_path):
     path = tmp_path / "teams.xlsx"
     path.write_bytes(workbook(cases=[case_row(1), case_row(2, "Kaartviewer", organisation="Provincie Atlantis")]))
     page = login("alice")
@@ -41,4 +41,4 @@ def test_upload_shows_progress_then_the_report_in_place(login, alice, live_serve
     assert progress and max(progress) == 100
     assert Case.objects.count() == 0
     assert serious_violations(page) == []
-    assert own_csp_errors == []
+    assert console_errors == []

@@ -40,7 +40,7 @@ def heading_levels(page) -> list[int]:
 
 
 def test_the_stack_page_reads_top_to_bottom_and_passes_axe(
-    login, world, live_server, own_csp_errors
+    login, world, live_server, console_errors
 ):
     page = login("erik")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
@@ -61,7 +61,7 @@ def test_the_stack_page_reads_top_to_bottom_and_passes_axe(
     levels = heading_levels(page)
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
     assert serious_violations(page) == []
-    assert own_csp_errors == []
+    assert console_errors == []
 
     # The overview at the top leads to the layer; an example opens the choice.
     page.get_by_role("link", name="Datacollectie 1 keuze").click()
@@ -70,7 +70,7 @@ def test_the_stack_page_reads_top_to_bottom_and_passes_axe(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Logistieke monitor")
 
 
-def test_directions_in_three_minutes_from_the_list(login, world, own_csp_errors):
+def test_directions_in_three_minutes_from_the_list(login, world, console_errors):
     page = login("erik")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
         "link", name="Ontwikkelrichtingen"
@@ -80,7 +80,7 @@ def test_directions_in_three_minutes_from_the_list(login, world, own_csp_errors)
     expect(page.locator("main h2")).to_have_text(["Aangenomen", "Voorgesteld"])
     expect(page.get_by_role("link", name="Logistieke monitor")).to_be_visible()
     assert serious_violations(page) == []
-    assert own_csp_errors == []
+    assert console_errors == []
 
 
 def test_the_print_layout_leaves_out_the_site_and_keeps_the_tables(login, world):
