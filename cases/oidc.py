@@ -158,6 +158,9 @@ def callback(request: HttpRequest) -> HttpResponse:
         raise Http404
     try:
         return OIDCAuthenticationCallbackView.as_view()(request)
+    except SuspiciousOperation:  # a forged or stale state
+        logger.warning("Single sign-on callback refused", exc_info=True)
+        return login_failed(request, status=400)
     except Exception:
         # A wrong or rotated client secret, an outage, an answer that is no JSON…
         logger.exception("Single sign-on failed at the provider")

@@ -68,6 +68,11 @@ def test_votes_are_secret_while_the_session_is_open(erik, cora, alice, utrecht):
     assert not Vote.objects.visible_to(alice).exists()
     session.state = BoardSession.State.CLOSED
     session.save()
+    # anonymous (the default): after the close too, only one's own vote
+    assert not Vote.objects.visible_to(cora).exists()
+    assert list(Vote.objects.visible_to(erik)) == [mine]
+    session.anonymous = False
+    session.save()
     assert Vote.objects.visible_to(cora).count() == 2
     assert Vote.objects.visible_to(erik).count() == 2
     assert Vote.objects.visible_to(alice).count() == 2
