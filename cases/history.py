@@ -517,10 +517,11 @@ def _history_changes(entries) -> dict:
     needed = {(e[3], e[6]) for e in entries}
     for kind, ids in wanted.items():
         model = HISTORY_MODELS[kind]
+        kept = {f.attname for f in model.history.model._meta.concrete_fields}
         fields = [
             f
             for f in model._meta.concrete_fields
-            if f.name not in SKIPPED_FIELDS and not f.is_relation
+            if f.name not in SKIPPED_FIELDS and not f.is_relation and f.attname in kept
         ]
         before = {}
         for record in model.history.filter(id__in=ids).order_by("id", "history_date", "history_id"):

@@ -55,6 +55,7 @@ def make_api_world(*, utrecht, zuid_holland, executive) -> dict:
         "analysis": published.role_analyses.get(counterpart="market").pk,
         "layer": choice.layer_id,
         "direction": first.pk,
+        "direction_code": first.code,
         "second_direction": second.pk,
         "draft_session": draft_session.pk,
         "open_session": open_session.pk,

@@ -103,6 +103,7 @@ def test_completeness_names_what_is_missing(utrecht):
     assert full.completeness() == {
         "missing_layers": [],
         "missing_roles": [],
+        "unexplained": [],
         "percent": 100,
         "complete": True,
     }

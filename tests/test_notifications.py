@@ -100,6 +100,15 @@ def no_smtp_server():
         yield
 
 
+@pytest.fixture
+def draft(utrecht):
+    """A complete draft case of Utrecht (every layer, every role analysis), so
+    it can be submitted: an incomplete case cannot be."""
+    return make_case(
+        organisation=utrecht, title="Concept Utrecht", status="draft", with_parts=True
+    )
+
+
 # --- Personas with addresses --------------------------------------------------------
 
 
@@ -248,7 +257,7 @@ def test_no_mail_ever_carries_a_vote_a_position_or_a_result(
         points=3,
     )
     reminders.remind_before_deadline()  # erik has not voted on R2
-    case = make_case(organisation=utrecht, status="draft")
+    case = make_case(organisation=utrecht, status="draft", with_parts=True)
     do_case_step(case, "submit", by=alice_mail)
     do_case_step(case, "send_back", by=cora_mail, remark="Graag aanvullen.")
     do_case_step(case, "submit", by=alice_mail)

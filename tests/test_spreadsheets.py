@@ -391,11 +391,10 @@ def test_the_command_prints_the_row_report(tmp_path, utrecht):
 
 def test_the_api_accepts_the_file_and_answers_the_report(alice, bob, utrecht, zuid_holland):
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
 
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION="Token " + Token.objects.create(user=alice).key)
+    from tests.api_support import token_client
+
+    client = token_client(alice)
 
     def post(data, name="teams.xlsx", **fields):
         return client.post("/api/v1/cases/import/", {"file": SimpleUploadedFile(name, data), **fields}, format="multipart")

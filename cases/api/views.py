@@ -121,6 +121,13 @@ class ApiPagination(PageNumberPagination):
             )
         return super().get_page_size(request)
 
+    def get_page_number(self, request: Request, paginator) -> str | int:
+        # DRF reads an empty ``page`` as page 1; the schema says a whole
+        # number, so an empty one is an invalid page (404) like ``page=abc``.
+        if request.query_params.get(self.page_query_param) == "":
+            raise exceptions.NotFound(self.invalid_page_message)
+        return super().get_page_number(request, paginator)
+
     def get_schema_operation_parameters(self, view) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

@@ -8,6 +8,8 @@ from tests.factories import make_organisation, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
 
 @pytest.fixture
 def alice(stack_basics):
@@ -29,7 +31,12 @@ def test_api_docs_render_the_operations_without_csp_errors(login, alice, live_se
     page.goto(f"{live_server.url}/api/v1/docs/")
     votes = page.locator(".opblock-post").filter(has_text="/api/v1/sessions/{id}/votes/")
     expect(votes).to_be_visible()
-    expect(page.locator(".opblock")).to_have_count(32)
+    schema = page.request.get(f"{live_server.url}/api/v1/schema/?format=json").json()
+    operations = sum(
+        method in HTTP_METHODS for methods in schema["paths"].values() for method in methods
+    )
+    assert operations > 0
+    expect(page.locator(".opblock")).to_have_count(operations)
 
     layers = page.locator(".opblock-get").filter(has_text="/api/v1/layers/").first
     layers.locator(".opblock-summary").click()

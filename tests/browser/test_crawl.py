@@ -3,9 +3,9 @@ error or warning (none filtered) and no serious axe finding anywhere.
 
 It starts at the home page of the demo data and follows every link in the
 app, visiting up to two addresses of each page (URL name), plus the pages
-nobody links to (the error pages). The API itself and the admin's inner
-pages (Django's own) are left to their own tests; the API docs and the
-admin's index are crawled."""
+nobody links to (the error pages). Downloads (PDF, CSV, ODS, XLSX, JSON),
+the API itself and the admin's inner pages (Django's own) are left to their
+own tests; the API docs and the admin's index are crawled."""
 
 import re
 from collections import Counter
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "stackwork-demo"
 PER_PAGE_NAME = 2
-SKIP = re.compile(r"^/(logout/|i18n/|oidc/)|\.(pdf|csv)$|^/api/(?!v1/docs/)|^/admin/.+")
+SKIP = re.compile(r"^/(logout/|i18n/|oidc/)|\.(pdf|csv|ods|xlsx|json)$|^/api/(?!v1/docs/)|^/admin/.+")
 EVIL_TITLE = '<a href="https://evil.example">klik</a> & <b>vet</b>'
 
 
