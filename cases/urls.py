@@ -13,6 +13,7 @@ from .views import (
     home,
     notifications,
     pages,
+    register,
     sessions,
     spreadsheets,
     stack,
@@ -119,12 +120,7 @@ urlpatterns = [
         name="notification_settings",
     ),
     path("notifications/failed/", notifications.mail_failures, name="mail_failures"),
-]
-
-# register: the Algoritmeregister, a registration per algorithms-layer choice
-from .views import register  # noqa: E402
-
-urlpatterns += [
+    # register: the Algoritmeregister, a registration per algorithms-layer choice
     path(
         "cases/<int:pk>/register/<int:choice_pk>/",
         register.registration_detail,
